@@ -1,0 +1,55 @@
+# ccctl — the two commands a newcomer needs are `make run` and `make test`.
+# Both set up everything they need first (idempotently): Debian packages,
+# the virtualenv, and the cached Asterisk 22 image (outside git).
+
+SHELL   := /bin/bash
+PYTHON  ?= python3
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+CONFIG  ?= config/example/ccctl.yaml
+STAMP   := $(VENV)/.ccctl-installed
+
+.PHONY: run test deps sandbox lint types unit bench down clean help
+
+help:
+	@echo "make run    — sandbox Asterisk 22 with the example contact center (Ctrl-C stops)"
+	@echo "make test   — lint, types and every test (real Asterisk included)"
+	@echo "make bench  — benchmarks: figures and ratios against baselines"
+
+deps: $(STAMP)
+	@bash scripts/host-deps.sh
+
+# The virtualenv is rebuilt when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	@bash scripts/host-deps.sh
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip
+	@$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+sandbox: deps
+	@$(PY) -m ccctl pbx build
+
+lint: deps
+	$(VENV)/bin/ruff check ccctl tests bench
+
+types: deps
+	$(VENV)/bin/mypy
+
+unit: deps
+	$(VENV)/bin/pytest -m "not pbx"
+
+test: deps sandbox lint types
+	$(VENV)/bin/pytest
+
+run: deps sandbox
+	$(PY) -m ccctl pbx up $(CONFIG) --foreground
+
+down: deps
+	$(PY) -m ccctl pbx down
+
+bench: deps sandbox
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+import sys
+
+from ccctl.cli import main
+
+sys.exit(main())

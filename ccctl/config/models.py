@@ -1,0 +1,246 @@
+"""Validated, frozen models of a contact center described in YAML.
+
+Every model forbids unknown keys and is immutable once built. Cross-references
+(a queue naming a skill, an entry point naming a queue) are checked by
+:func:`ccctl.config.crossref.check` after the models are built, so that each
+error can point at the YAML node that holds the bad reference.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_-]{0,39}$",
+        description="Identifier: lower-case ASCII letter, then letters, digits, '-' or '_'",
+    ),
+]
+LanguageCode = Annotated[
+    str, Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 language code, e.g. sv, en")
+]
+DialString = Annotated[
+    str,
+    Field(
+        pattern=r"^\+?[0-9]{2,20}$",
+        description="A number as dialled: digits with an optional leading '+'",
+    ),
+]
+Extension = Annotated[
+    str, Field(pattern=r"^[0-9]{2,8}$", description="Internal extension, 2-8 digits")
+]
+SkillLevel = Annotated[int, Field(ge=1, le=5, description="Skill level 1 (basic) to 5 (expert)")]
+Seconds = Annotated[int, Field(ge=0, le=86_400, description="Seconds, 0 to 86400")]
+Port = Annotated[int, Field(ge=1, le=65_535, description="TCP/UDP port, 1 to 65535")]
+# A name per language: {sv: Socialtjänst, en: Social services}
+LocalizedText = dict[LanguageCode, Annotated[str, Field(min_length=1, max_length=200)]]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Site(Model):
+    """Who the contact center is and which languages it speaks."""
+
+    name: str = Field(min_length=1, max_length=100, description="Organisation name")
+    languages: tuple[LanguageCode, ...] = Field(
+        min_length=1, description="Languages offered to callers, in menu order"
+    )
+    default_language: LanguageCode = Field(description="Fallback language for every prompt")
+    timezone: str = Field(
+        default="Europe/Stockholm", description="IANA time zone for opening hours and reports"
+    )
+
+    # Field validators (not one model validator) so that errors point at the field.
+    @field_validator("languages")
+    @classmethod
+    def _each_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("languages lists a language twice")
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _default_is_offered(cls, value: str, info: ValidationInfo) -> str:
+        languages = info.data.get("languages")
+        if languages is not None and value not in languages:
+            raise ValueError(
+                f"default_language {value!r} is not one of languages {list(languages)}"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as "
+                             "'Europe/Stockholm'") from None
+        return value
+
+
+class Skill(Model):
+    """Something an agent can do and a queue can require, e.g. a subject or a language."""
+
+    id: Id = Field(description="Unique skill id, used by agents and queues")
+    name: LocalizedText = Field(default_factory=dict, description="Display name per language")
+
+
+class Group(Model):
+    """A team of agents (e.g. one department); used for widening rules and views."""
+
+    id: Id = Field(description="Unique group id, used by agents")
+    name: LocalizedText = Field(default_factory=dict, description="Display name per language")
+
+
+class Device(StrEnum):
+    SIP = "sip"
+    WEBRTC = "webrtc"
+
+
+class Agent(Model):
+    """A person who answers calls, with the phone they answer on."""
+
+    id: Id = Field(description="Unique agent id")
+    name: str = Field(min_length=1, max_length=100, description="Full name, shown to colleagues")
+    extension: Extension = Field(description="Internal extension, unique among agents")
+    device: Device = Field(default=Device.SIP, description="sip (desk/soft phone) or webrtc")
+    skills: dict[Id, SkillLevel] = Field(default_factory=dict, description="skill id → level")
+    groups: tuple[Id, ...] = Field(default=(), description="Ids of the groups the agent is in")
+    languages: tuple[LanguageCode, ...] = Field(
+        default=(), description="Languages the agent speaks; empty = every site language"
+    )
+    contact: str | None = Field(
+        default=None,
+        pattern=r"^sip:[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:[0-9]{1,5})?$",
+        description="Static SIP contact (for phones that do not register)",
+    )
+
+
+class ServiceLevel(Model):
+    """E.g. 80 % of calls answered within 20 s."""
+
+    percent: float = Field(gt=0, le=100, description="Share of calls to answer in time, %")
+    within_seconds: int = Field(gt=0, le=3600, description="Answer-time target in seconds")
+
+
+class Queue(Model):
+    """Where calls wait for an agent with the required skills."""
+
+    id: Id = Field(description="Unique queue id, used by entry points")
+    name: LocalizedText = Field(default_factory=dict, description="Display name per language")
+    skills: dict[Id, SkillLevel] = Field(
+        default_factory=dict, description="Required skill id → minimum level"
+    )
+    service_level: ServiceLevel = Field(
+        default=ServiceLevel(percent=80, within_seconds=20),
+        description="Target for the wallboard and reports",
+    )
+    wrap_up_seconds: Seconds = Field(
+        default=30, description="After-call work time before the agent is offered a new call"
+    )
+    ring_timeout_seconds: int = Field(
+        default=20, ge=5, le=300, description="Ring an agent this long before trying the next"
+    )
+    priority: int = Field(default=0, ge=0, le=100, description="Higher is served first")
+
+
+class Destination(Model):
+    """Where an entry point sends its calls."""
+
+    queue: Id = Field(description="Queue id")
+
+
+class EntryPoint(Model):
+    """A number callers dial, and where its calls go."""
+
+    id: Id = Field(description="Unique entry-point id")
+    name: str = Field(default="", max_length=100, description="Human-readable name")
+    numbers: tuple[DialString, ...] = Field(min_length=1, description="Numbers/DIDs that reach it")
+    language: LanguageCode | None = Field(
+        default=None, description="Language of this number; default: site default_language"
+    )
+    destination: Destination = Field(description="Where the calls go")
+
+
+class Trunk(Model):
+    """A SIP trunk (operator). Inbound calls are identified by source address."""
+
+    id: Id = Field(description="Unique trunk id")
+    host: str | None = Field(
+        default=None, description="Outbound proxy host[:port]; none = inbound only"
+    )
+    match: tuple[str, ...] = Field(
+        default=(), description="Source addresses (CIDR) that identify this trunk"
+    )
+    auth: bool = Field(
+        default=True, description="Challenge inbound calls with a generated secret"
+    )
+    codecs: tuple[str, ...] = Field(
+        default=("alaw", "ulaw"), description="Asterisk codec names, in order of preference"
+    )
+
+    @model_validator(mode="after")
+    def _identified_somehow(self) -> Trunk:
+        if not self.match and not self.auth:
+            raise ValueError("a trunk needs 'match' addresses or 'auth: true'; otherwise "
+                             "anyone could call in through it")
+        return self
+
+
+class Listener(Model):
+    """An address and port Asterisk listens on."""
+
+    bind: str = Field(default="127.0.0.1", description="Address to listen on")
+    port: Port = Field(description="Port to listen on")
+
+
+class Pbx(Model):
+    """Where Asterisk listens. Defaults keep every interface on loopback."""
+
+    sip: Listener = Field(default=Listener(port=5060), description="SIP (UDP and TCP)")
+    http: Listener = Field(
+        default=Listener(port=8088), description="Asterisk HTTP: ARI and WebRTC websocket"
+    )
+    ami: Listener = Field(default=Listener(port=5038), description="Asterisk Manager Interface")
+    rtp_start: Port = Field(default=10000, description="First UDP port for media")
+    rtp_end: Port = Field(default=10999, description="Last UDP port for media")
+    stasis_app: Id = Field(default="ccctl", description="ARI application name of the daemon")
+    templates_dir: str | None = Field(
+        default=None, description="Directory searched for operator overrides of the templates"
+    )
+
+    @model_validator(mode="after")
+    def _rtp_range(self) -> Pbx:
+        if self.rtp_end <= self.rtp_start:
+            raise ValueError("rtp_end must be above rtp_start")
+        return self
+
+
+class ContactCenter(Model):
+    """The whole configuration, after includes are merged."""
+
+    site: Site = Field(description="Who the contact center is and which languages it speaks")
+    pbx: Pbx = Field(default=Pbx(), description="Where Asterisk listens")
+    skills: tuple[Skill, ...] = Field(default=(), description="Skills agents have, queues need")
+    groups: tuple[Group, ...] = Field(default=(), description="Teams of agents")
+    agents: tuple[Agent, ...] = Field(default=(), description="People who answer calls")
+    queues: tuple[Queue, ...] = Field(min_length=1, description="Where calls wait for agents")
+    entry_points: tuple[EntryPoint, ...] = Field(
+        min_length=1, description="Numbers callers dial"
+    )
+    trunks: tuple[Trunk, ...] = Field(default=(), description="SIP trunks to operators")

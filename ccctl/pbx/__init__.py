@@ -1,0 +1,1 @@
+"""The Asterisk side of ccctl: the sandbox image and instances, safe reloads."""

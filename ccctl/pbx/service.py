@@ -1,0 +1,109 @@
+"""What the ``ccctl`` commands do with a configuration and an Asterisk.
+
+One place turns a config file into rendered files, finds the secrets, the
+target directory and the AMI credentials, for the sandbox and for an existing
+(production) Asterisk alike. The CLI only parses arguments and prints.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ccctl.ami import Credentials
+from ccctl.config import ContactCenter, load_config
+from ccctl.dialplan import Layout, PbxPlan, Secrets, build_plan, load_or_create, render_asterisk
+from ccctl.pbx.image import ensure_image
+from ccctl.pbx.reload import Expectations
+from ccctl.pbx.sandbox import Sandbox
+
+
+def default_state_dir() -> Path:
+    env = os.environ.get("CCCTL_STATE_DIR")
+    if env:
+        return Path(env)
+    if os.geteuid() == 0:
+        return Path("/var/lib/ccctl")
+    return Path.home() / ".local" / "state" / "ccctl"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A configuration and everything generated from it."""
+
+    config: ContactCenter
+    plan: PbxPlan
+    secrets: Secrets
+    files: dict[str, str]
+
+
+def render(
+    config_path: Path,
+    secrets_path: Path,
+    *,
+    layout: Layout = Layout.SANDBOX,
+    templates_dir: Path | None = None,
+    config: ContactCenter | None = None,
+) -> Rendered:
+    """Load (unless given), plan and render; creates missing secrets."""
+    cc = config if config is not None else load_config(config_path)
+    plan = build_plan(cc)
+    secrets = load_or_create(secrets_path, cc)
+    files = render_asterisk(plan, secrets, templates_dir=templates_dir, layout=layout)
+    return Rendered(cc, plan, secrets, files)
+
+
+def expectations(plan: PbxPlan) -> Expectations:
+    """What a live Asterisk must hold once ``plan`` is loaded (context names as generated)."""
+    contexts = {"ccctl-inbound", "ccctl-agents"}
+    contexts |= {f"ccctl-entry-{e.id}" for e in plan.entry_points}
+    contexts |= {f"ccctl-queue-{q.id}" for q in plan.queues}
+    return Expectations(
+        endpoints=frozenset([a.name for a in plan.agents] + [t.name for t in plan.trunks]),
+        contexts=frozenset(contexts),
+        extensions=frozenset(("ccctl-inbound", r.number) for r in plan.inbound_routes),
+        queues=frozenset(q.id for q in plan.queues),
+    )
+
+
+def sandbox_credentials(rendered: Rendered) -> Credentials:
+    ami = rendered.config.pbx.ami
+    host = "127.0.0.1" if ami.bind in ("0.0.0.0", "") else ami.bind
+    return Credentials(host, ami.port, rendered.plan.ami_user, rendered.secrets.ami_password)
+
+
+def sandbox(name: str) -> Sandbox:
+    return Sandbox(ensure_image(), name)
+
+
+def start_sandbox(rendered: Rendered, name: str) -> Sandbox:
+    """Install the rendered files into a fresh config tree and start Asterisk."""
+    box = sandbox(name)
+    box.install(rendered.files)
+    box.start(rendered.config.pbx)
+    return box
+
+
+def connection_summary(rendered: Rendered, box: Sandbox, secrets_path: Path) -> str:
+    cc, plan = rendered.config, rendered.plan
+    lines = [
+        f"Asterisk sandbox {box.name!r} is up (pid {box.pid()}) with {cc.site.name}.",
+        f"  SIP (UDP)      {cc.pbx.sip.bind}:{cc.pbx.sip.port}",
+        f"  WebRTC (WS)    ws://{cc.pbx.http.bind}:{cc.pbx.http.port}/ws",
+        f"  AMI            {cc.pbx.ami.bind}:{cc.pbx.ami.port} (user {plan.ami_user})",
+        f"  ARI            http://{cc.pbx.http.bind}:{cc.pbx.http.port}/ari "
+        f"(user {plan.ari_user}, app {plan.stasis_app})",
+        f"  Passwords      in {secrets_path} (mode 0600; never printed)",
+        "  Agents (SIP user = id):",
+    ]
+    lines += [f"    {a.name:<10} ext {a.extension}  {'WebRTC' if a.webrtc else 'SIP phone'}"
+              for a in plan.agents]
+    lines.append("  Entry numbers:")
+    lines += [f"    {r.number:<14} → {r.entry_point} ({r.language}) → queue {r.queue}"
+              for r in plan.inbound_routes]
+    if plan.trunks:
+        lines.append(f"  Test call      ccctl pbx call CONFIG {plan.inbound_routes[0].number} "
+                     f"--name {box.name}  (SIPp as trunk {plan.trunks[0].name!r})")
+    lines.append(f"  Logs           {box.log_dir}/messages.log")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Test kit shared by the test suite, the benchmarks and `make run` checks: SIPp drivers."""

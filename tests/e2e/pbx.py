@@ -1,0 +1,150 @@
+"""A contact center running in a real Asterisk 22 sandbox, for end-to-end tests.
+
+Each test gets its own copy of the example configuration with free loopback
+ports, its own secrets file and its own sandbox instance, so tests (and a
+`make run` sandbox on the default ports) never interfere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ccctl.ami import AmiClient, Credentials
+from ccctl.pbx import service
+from ccctl.pbx.reload import verify
+from ccctl.pbx.sandbox import Sandbox
+from ccctl.testing import sipp
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "config" / "example"
+
+
+def free_port(kind: socket.SocketKind) -> int:
+    with socket.socket(socket.AF_INET, kind) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class Pbx:
+    """One running sandbox with its configuration files and secrets."""
+
+    workdir: Path
+    box: Sandbox
+    phone_port: int  # where the SIPp desk phone of one agent listens
+
+    @property
+    def config(self) -> Path:
+        return self.workdir / "config" / "ccctl.yaml"
+
+    @property
+    def secrets(self) -> Path:
+        return self.workdir / "state" / "secrets.json"
+
+    def rendered(self) -> service.Rendered:
+        return service.render(self.config, self.secrets)
+
+    def ccctl(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run the real CLI as an admin would, against this sandbox."""
+        cmd = [sys.executable, "-m", "ccctl", *args]
+        if args and args[0] in ("diff", "reload", "generate", "pbx"):
+            cmd += ["--secrets", str(self.secrets)]
+        if args and args[0] in ("diff", "reload"):
+            cmd += ["--name", self.box.name]
+        env = dict(os.environ, CCCTL_STATE_DIR=str(self.workdir / "state"))
+        return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120,
+                              check=False)
+
+    def call(self, number: str, *, seconds: float = 1.0) -> sipp.Call:
+        rendered = self.rendered()
+        trunk = rendered.plan.trunks[0]
+        assert trunk.auth_username is not None
+        sip = rendered.config.pbx.sip
+        return sipp.Call("127.0.0.1", sip.port, number, trunk.auth_username,
+                         rendered.secrets.trunk(trunk.name), duration_ms=int(seconds * 1000))
+
+    def credentials(self) -> Credentials:
+        return service.sandbox_credentials(self.rendered())
+
+    def missing(self) -> list[str]:
+        """What the running Asterisk lacks compared with the current config (empty: all there)."""
+        rendered = self.rendered()
+
+        async def check() -> list[str]:
+            async with AmiClient(self.credentials()) as ami:
+                return await verify(ami, service.expectations(rendered.plan))
+
+        return asyncio.run(check())
+
+    def edit(self, file: str, old: str, new: str) -> None:
+        path = self.config.parent / file
+        text = path.read_text()
+        assert old in text, f"{old!r} not in {path}"
+        path.write_text(text.replace(old, new, 1))
+
+    @contextmanager
+    def agent_phone(self, agent_id: str) -> Iterator[sipp.AgentPhone]:
+        """A SIPp desk phone for ``agent_id`` (its AOR must have contact on ``phone_port``)."""
+        phone = sipp.AgentPhone(self.phone_port)
+        try:
+            self.box.rx(f"pjsip qualify {agent_id}")
+            self.wait_for(lambda: "Not in use" in self.box.rx(f"pjsip show endpoint {agent_id}"),
+                          f"endpoint {agent_id} reachable")
+            yield phone
+        finally:
+            phone.stop()
+
+    @staticmethod
+    def wait_for(predicate: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}")
+
+
+def prepare(tmp: Path, *, phone_agent: str = "fredrik") -> Pbx:
+    """Copy the example config into ``tmp`` with free ports and one SIPp-reachable agent."""
+    config_dir = tmp / "config"
+    shutil.copytree(EXAMPLE, config_dir)
+    phone_port = free_port(socket.SOCK_DGRAM)
+    rtp = random.Random().randrange(20000, 29000, 200)
+    (config_dir / "ccctl.yaml").write_text(
+        (config_dir / "ccctl.yaml").read_text()
+        + "\npbx:\n"
+        + f"  sip: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_DGRAM)}}}\n"
+        + f"  http: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_STREAM)}}}\n"
+        + f"  ami: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_STREAM)}}}\n"
+        + f"  rtp_start: {rtp}\n  rtp_end: {rtp + 199}\n"
+    )
+    agents = config_dir / "agents.yaml"
+    text = agents.read_text()
+    anchor = f"  - id: {phone_agent}\n"
+    assert anchor in text, f"agent {phone_agent} not in the example"
+    agents.write_text(text.replace(
+        anchor, anchor + f"    contact: sip:{phone_agent}@127.0.0.1:{phone_port}\n", 1))
+    box = Sandbox(service.sandbox("x").image, f"test-{uuid.uuid4().hex[:8]}")
+    return Pbx(tmp, box, phone_port)
+
+
+def start(pbx: Pbx) -> None:
+    service.start_sandbox(pbx.rendered(), pbx.box.name)
+
+
+def destroy(pbx: Pbx) -> None:
+    pbx.box.stop()
+    shutil.rmtree(pbx.box.home, ignore_errors=True)
