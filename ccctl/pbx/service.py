@@ -50,6 +50,9 @@ def render(
     cc = config if config is not None else load_config(config_path)
     plan = build_plan(cc)
     secrets = load_or_create(secrets_path, cc)
+    if templates_dir is None and cc.pbx.templates_dir:
+        # A relative pbx.templates_dir is relative to the config file, not to the cwd.
+        templates_dir = config_path.parent / cc.pbx.templates_dir
     files = render_asterisk(plan, secrets, templates_dir=templates_dir, layout=layout)
     return Rendered(cc, plan, secrets, files)
 

@@ -44,3 +44,4 @@ def test_given_a_swap_when_rolled_back_then_every_file_is_as_before(tmp_path: Pa
 def test_given_new_files_then_they_are_not_world_readable(tmp_path: Path) -> None:
     Swap(tmp_path).apply(changes(tmp_path, {"pjsip.conf": "password = x\n"}))
     assert (tmp_path / "pjsip.conf").stat().st_mode & 0o007 == 0
+
