@@ -31,7 +31,7 @@ sandbox: deps
 	@$(PY) -m ccctl pbx build
 
 lint: deps
-	$(VENV)/bin/ruff check ccctl tests bench
+	$(VENV)/bin/ruff check .
 
 types: deps
 	$(VENV)/bin/mypy
