@@ -171,7 +171,12 @@ def _cmd_pbx_call(args: argparse.Namespace) -> int:
     sip = rendered.config.pbx.sip
     result = sipp.run(sipp.Call(sip.bind, sip.port, args.number, trunk.auth_username,
                                 rendered.secrets.trunk(trunk.name),
-                                duration_ms=int(args.seconds * 1000)))
+                                duration_ms=int(args.seconds * 1000),
+                                scenario="caller_answered.xml"))
+    if result.ok and result.pbx_hung_up:
+        print(f"call to {args.number}: answered; the PBX ended it within {args.seconds:g} s "
+              "(with no agent reachable, the queue's no-agents action applies)")
+        return 0
     if result.ok:
         print(f"call to {args.number}: answered, held {args.seconds:g} s, hung up cleanly")
         return 0
@@ -180,7 +185,9 @@ def _cmd_pbx_call(args: argparse.Namespace) -> int:
     return EXIT_FAILED
 
 
-def _add_render_options(p: argparse.ArgumentParser, *, target: bool = False) -> None:
+def _add_render_options(
+    p: argparse.ArgumentParser, *, target: bool = False, layout: bool = True
+) -> None:
     p.add_argument("config", type=Path, help="the contact center's main YAML file")
     p.add_argument("--secrets", type=Path,
                    default=service.default_state_dir() / "secrets.json",
@@ -188,9 +195,13 @@ def _add_render_options(p: argparse.ArgumentParser, *, target: bool = False) -> 
                         "%(default)s)")
     p.add_argument("--templates", type=Path, default=None,
                    help="operator template directory searched before the packaged templates")
-    p.add_argument("--layout", choices=[x.value for x in Layout], default=Layout.SANDBOX.value,
-                   help="sandbox: complete files; include: ccctl-*.conf for a site's own "
-                        "files to #include")
+    if layout:
+        p.add_argument("--layout", choices=[x.value for x in Layout],
+                       default=Layout.SANDBOX.value,
+                       help="sandbox: complete files; include: ccctl-*.conf for a site's own "
+                            "files to #include")
+    else:
+        p.set_defaults(layout=Layout.SANDBOX.value)
     if target:
         p.add_argument("--target", type=Path, default=None,
                        help="Asterisk config directory to compare with / install into "
@@ -206,11 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check a configuration; errors at file:line:column")
-    p.add_argument("config", type=Path)
+    p.add_argument("config", type=Path, help="the contact center's main YAML file")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the YAML (for editors)")
-    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--out", type=Path, default=None,
+                   help="write the schema to this file instead of standard output")
     p.set_defaults(func=_cmd_schema)
 
     p = sub.add_parser("generate", help="render the Asterisk config files into a directory")
@@ -231,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = pbx.add_parser("build", help="build the cached Debian sid image with Asterisk 22")
     p.set_defaults(func=_cmd_pbx_build)
     p = pbx.add_parser("up", help="install the config and start Asterisk on loopback")
-    _add_render_options(p)
+    _add_render_options(p, layout=False)
     p.add_argument("--name", default="default", help="sandbox instance name")
     p.add_argument("--foreground", action="store_true", help="stay running until Ctrl-C")
     p.set_defaults(func=_cmd_pbx_up)
@@ -241,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--name", default="default", help="sandbox instance name")
         p.set_defaults(func=func)
     p = pbx.add_parser("call", help="place a SIPp test call to NUMBER through the trunk")
-    _add_render_options(p)
+    _add_render_options(p, layout=False)
     p.add_argument("number", help="number to call, e.g. +46846500400")
     p.add_argument("--seconds", type=float, default=3.0, help="how long to stay on the line")
     p.set_defaults(func=_cmd_pbx_call)

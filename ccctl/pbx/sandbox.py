@@ -75,6 +75,7 @@ class Sandbox:
         (self.etc / "asterisk.conf").write_text(self._asterisk_conf())
         for name, text in sorted(generated.items()):
             (self.etc / name).write_text(text)
+        (self.etc / "rtp_local.conf").write_text(_ice_host_candidates())
         for path in self.etc.iterdir():
             path.chmod(0o640)  # generated files hold secrets
         self._chown_tree()
@@ -227,6 +228,28 @@ class Sandbox:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
+def _ice_host_candidates() -> str:
+    """Map the host's own addresses to loopback in ICE candidates (see shared/PBX.md).
+
+    Asterisk never offers a loopback ICE candidate, so a browser on the same
+    machine (WebRTC agents, headless tests) could not reach it otherwise.
+    Included by the generated rtp.conf; host-specific, so written here at
+    install time rather than generated.
+    """
+    lines = ["; Written by ccctl's sandbox at install time.", "[ice_host_candidates]"]
+    try:
+        out = subprocess.run(["ip", "-4", "-o", "addr", "show", "scope", "global"],
+                             capture_output=True, text=True, timeout=5, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        out = ""
+    for line in out.splitlines():
+        fields = line.split()
+        if "inet" in fields:
+            address = fields[fields.index("inet") + 1].split("/")[0]
+            lines.append(f"{address} => 127.0.0.1")
+    return "\n".join(lines) + "\n"
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -250,6 +273,9 @@ def _check_ports_free(pbx: Pbx) -> None:
               (socket.SOCK_STREAM, pbx.ami.bind, pbx.ami.port, "AMI")]
     for kind, host, port, what in checks:
         with socket.socket(socket.AF_INET, kind) as probe:
+            # Asterisk itself binds with SO_REUSEADDR: a TIME-WAIT left by an
+            # earlier AMI client must not count as "in use".
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind((host, port))
             except OSError as exc:

@@ -14,7 +14,7 @@ from pathlib import Path
 from ccctl.ami import Credentials
 from ccctl.config import ContactCenter, load_config
 from ccctl.dialplan import Layout, PbxPlan, Secrets, build_plan, load_or_create, render_asterisk
-from ccctl.pbx.image import ensure_image
+from ccctl.pbx.image import Image, default_cache_dir, ensure_image
 from ccctl.pbx.reload import Expectations
 from ccctl.pbx.sandbox import Sandbox
 
@@ -77,12 +77,13 @@ def sandbox_credentials(rendered: Rendered) -> Credentials:
 
 
 def sandbox(name: str) -> Sandbox:
-    return Sandbox(ensure_image(), name)
+    """A sandbox instance in the cached image, without building the image if it is missing."""
+    return Sandbox(Image(default_cache_dir() / "asterisk-root"), name)
 
 
 def start_sandbox(rendered: Rendered, name: str) -> Sandbox:
     """Install the rendered files into a fresh config tree and start Asterisk."""
-    box = sandbox(name)
+    box = Sandbox(ensure_image(), name)
     box.install(rendered.files)
     box.start(rendered.config.pbx)
     return box
@@ -106,7 +107,7 @@ def connection_summary(rendered: Rendered, box: Sandbox, secrets_path: Path) -> 
     lines += [f"    {r.number:<14} → {r.entry_point} ({r.language}) → queue {r.queue}"
               for r in plan.inbound_routes]
     if plan.trunks:
-        lines.append(f"  Test call      ccctl pbx call CONFIG {plan.inbound_routes[0].number} "
-                     f"--name {box.name}  (SIPp as trunk {plan.trunks[0].name!r})")
+        lines.append(f"  Test call      ccctl pbx call CONFIG {plan.inbound_routes[0].number}"
+                     f"  (SIPp calls in as trunk {plan.trunks[0].name!r})")
     lines.append(f"  Logs           {box.log_dir}/messages.log")
     return "\n".join(lines)

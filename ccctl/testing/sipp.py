@@ -28,6 +28,7 @@ class SippResult:
     failed: int
     retransmissions: int
     errors: str  # unexpected messages SIPp logged, for assertion messages
+    pbx_hung_up: bool = False  # caller_answered.xml: the PBX ended the call first
 
     @property
     def ok(self) -> bool:
@@ -55,8 +56,11 @@ class Call:
         sipp = shutil.which("sipp")
         if sipp is None:
             raise SippError("sipp is not installed; run 'make deps' (Debian package sip-tester)")
+        scenario = workdir / self.scenario
+        scenario.write_text((SCENARIOS / self.scenario).read_text().replace(
+            "__HOLD_MS__", str(self.duration_ms)))
         return [
-            sipp, f"{self.host}:{self.port}", "-sf", str(SCENARIOS / self.scenario),
+            sipp, f"{self.host}:{self.port}", "-sf", str(scenario),
             "-s", self.number, "-au", self.from_user, "-ap", self.password,
             "-set", "from_user", self.from_user,
             "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", "0",
@@ -65,6 +69,7 @@ class Call:
             "-trace_stat", "-stf", str(workdir / "stat.csv"), "-fd", "1",
             "-trace_err", "-error_file", str(workdir / "errors.log"),
             "-recv_timeout", "10s",
+            "-trace_logs", "-log_file", str(workdir / "actions.log"),
         ]
 
 
@@ -104,9 +109,14 @@ def _read_result(workdir: Path, returncode: int, stderr: str) -> SippResult:
             successful = int(last.get("SuccessfulCall(C)", 0) or 0)
             failed = int(last.get("FailedCall(C)", 0) or 0)
             retrans = int(last.get("Retransmissions(C)", 0) or 0)
-    errors = (workdir / "errors.log").read_text(errors="replace") if (
-        workdir / "errors.log").exists() else ""
-    return SippResult(returncode, successful, failed, retrans, (stderr + errors)[-4000:])
+    errors = _read(workdir / "errors.log")
+    hung_up = "pbx-hangup" in _read(workdir / "actions.log")
+    return SippResult(returncode, successful, failed, retrans, (stderr + errors)[-4000:],
+                      hung_up)
+
+
+def _read(path: Path) -> str:
+    return path.read_text(errors="replace") if path.exists() else ""
 
 
 class AgentPhone:
