@@ -23,8 +23,9 @@ deps: $(STAMP)
 $(STAMP): pyproject.toml
 	@bash scripts/host-deps.sh
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install -q --upgrade pip
-	@$(PY) -m pip install -q -e '.[dev]'
+	@echo "installing Python packages into $(VENV) (log: $(VENV)/pip.log)"
+	@{ $(PY) -m pip install --upgrade pip && $(PY) -m pip install -e '.[dev]'; } \
+		> $(VENV)/pip.log 2>&1 || { tail -30 $(VENV)/pip.log; exit 1; }
 	@touch $@
 
 sandbox: deps
