@@ -7,10 +7,12 @@ set -euo pipefail
 PKGS=(
   debootstrap          # builds the Debian sid root that carries Asterisk 22
   sip-tester           # SIPp: test callers and answering agent phones
-  espeak-ng sox        # standard Swedish/English prompts
+  espeak-ng sox        # standard Swedish/English prompts (espeak-ng: every language)
+  flite                # a more natural offline English voice for prompts
   libsox-fmt-mp3       # importing an organisation's MP3 recordings
   python3-venv         # the project's virtualenv
   sqlite3
+  postgresql           # the optional PostgreSQL store is tested against a real server
   procps iproute2 psmisc
 )
 
