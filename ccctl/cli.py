@@ -16,14 +16,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ccctl import daemon
 from ccctl.ami import AmiError, Credentials
 from ccctl.config import ConfigError, json_schema, load
 from ccctl.dialplan import Layout, PlanError, SecretsError
+from ccctl.hours import cli as hours_cli
 from ccctl.pbx import service
 from ccctl.pbx.files import changes, unified_diff
 from ccctl.pbx.image import ImageError, ensure_image
 from ccctl.pbx.reload import ReloadError, reload
 from ccctl.pbx.sandbox import SandboxError
+from ccctl.storm import cli as storm_cli
 from ccctl.testing import sipp
 
 log = logging.getLogger("ccctl")
@@ -107,6 +110,15 @@ def _cmd_reload(args: argparse.Namespace) -> int:
         print(f"reloaded {', '.join(report.modules) or 'nothing'} for "
               f"{', '.join(report.changed)}; verified")
     return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    rendered = service.render(args.config, args.secrets)
+    host, _, port = args.http.rpartition(":")
+    options = daemon.DaemonOptions(
+        store_url=args.store or daemon.default_store_url(args.secrets.parent),
+        http_host=host or "127.0.0.1", http_port=int(port))
+    return daemon.run(rendered.config, rendered.secrets, options)
 
 
 def _cmd_pbx_build(args: argparse.Namespace) -> int:
@@ -238,6 +250,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_render_options(p, target=True)
     p.set_defaults(func=_cmd_reload)
 
+    p = sub.add_parser("run", help="the daemon: calls wait in ccctl's queues, REST API")
+    _add_render_options(p, layout=False)
+    p.add_argument("--store", default=None,
+                   help="sqlite:///PATH or postgresql://… (default: ccctl.db beside the "
+                        "secrets file)")
+    p.add_argument("--http", default="127.0.0.1:8800",
+                   help="HOST:PORT for the REST API (default: %(default)s; keep it on "
+                        "loopback)")
+    p.set_defaults(func=_cmd_run)
+
     pbx = sub.add_parser("pbx", help="the sandbox Asterisk 22").add_subparsers(
         dest="pbx_command", required=True, metavar="ACTION")
     p = pbx.add_parser("build", help="build the cached Debian sid image with Asterisk 22")
@@ -257,6 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("number", help="number to call, e.g. +46846500400")
     p.add_argument("--seconds", type=float, default=3.0, help="how long to stay on the line")
     p.set_defaults(func=_cmd_pbx_call)
+    storm_cli.add_parsers(sub)
+    hours_cli.add_parsers(sub)
     return parser
 
 

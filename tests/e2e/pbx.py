@@ -29,6 +29,7 @@ from ccctl.testing import sipp
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "config" / "example"
+DIRECT_NUMBER = "+46846500450"  # added by prepare(): straight to queue vaxel, always open
 
 
 def free_port(kind: socket.SocketKind) -> int:
@@ -123,14 +124,22 @@ def prepare(tmp: Path, *, phone_agent: str = "fredrik") -> Pbx:
     shutil.copytree(EXAMPLE, config_dir)
     phone_port = free_port(socket.SOCK_DGRAM)
     rtp = random.Random().randrange(20000, 29000, 200)
-    (config_dir / "ccctl.yaml").write_text(
-        (config_dir / "ccctl.yaml").read_text()
-        + "\npbx:\n"
-        + f"  sip: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_DGRAM)}}}\n"
-        + f"  http: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_STREAM)}}}\n"
-        + f"  ami: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_STREAM)}}}\n"
-        + f"  rtp_start: {rtp}\n  rtp_end: {rtp + 199}\n"
+    # Free ports, and one number straight to a queue (no opening hours, no menu) so that
+    # call-flow tests do not depend on the time of day or on walking the IVR.
+    (config_dir / "e2e.yaml").write_text(
+        "entry_points:\n"
+        f"  - id: e2e-direct\n    numbers: [\"{DIRECT_NUMBER}\"]\n"
+        "    destination: {queue: vaxel}\n"
+        "pbx:\n"
+        f"  sip: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_DGRAM)}}}\n"
+        f"  http: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_STREAM)}}}\n"
+        f"  ami: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_STREAM)}}}\n"
+        f"  rtp_start: {rtp}\n  rtp_end: {rtp + 199}\n"
     )
+    main = config_dir / "ccctl.yaml"
+    text = main.read_text()
+    assert "include:\n" in text, "the example's ccctl.yaml must have an include list"
+    main.write_text(text.replace("include:\n", "include:\n  - e2e.yaml\n", 1))
     agents = config_dir / "agents.yaml"
     text = agents.read_text()
     anchor = f"  - id: {phone_agent}\n"
@@ -148,3 +157,50 @@ def start(pbx: Pbx) -> None:
 def destroy(pbx: Pbx) -> None:
     pbx.box.stop()
     shutil.rmtree(pbx.box.home, ignore_errors=True)
+
+
+def start_with_test_dialplan(pbx: Pbx, extensions: str) -> None:
+    """Start like :func:`start`, with ``extensions`` appended to extensions.conf.
+
+    For tests that need a small context of their own (reach it from
+    ``[ccctl-inbound](+)``). The AMI user may also read ``user`` events, so
+    the test can observe ``UserEvent()`` results from its dialplan.
+    """
+    rendered = pbx.rendered()
+    files = dict(rendered.files)
+    files["extensions.conf"] += "\n; --- test dialplan ---\n" + extensions
+    manager = files["manager.conf"]
+    assert "\nread = " in manager, "manager.conf has no read = line to extend"
+    files["manager.conf"] = manager.replace("\nread = ", "\nread = user,", 1)
+    pbx.box.install(files)
+    pbx.box.start(rendered.config.pbx)
+
+
+# -- IVR helpers --------------------------------------------------------------
+
+def install_beep_prompts(pbx: Pbx) -> None:
+    """A short beep under every prompt id and site language, where the dialplan looks.
+
+    The IVR tests walk menus by key, not by ear: a 0.3 s beep keeps them fast,
+    and every Playback/Read finds its file (as the built prompts would be).
+    """
+    rendered = pbx.rendered()
+    beep = pbx.box.image.root / "usr/share/asterisk/sounds/en_US_f_Allison/beep.gsm"
+    if not beep.exists():
+        beep = next(pbx.box.image.root.glob("usr/share/asterisk/sounds/*/beep.gsm"))
+    inside = rendered.plan.prompts_dir.replace("${ASTVARLIBDIR}", str(pbx.box.inside / "var/lib"))
+    prompts = pbx.box.image.root / inside.lstrip("/")
+    uid, gid = pbx.box.image.asterisk_uid_gid()
+    for language in rendered.config.site.languages:
+        (prompts / language).mkdir(parents=True, exist_ok=True)
+        for prompt in rendered.config.prompts:
+            shutil.copyfile(beep, prompts / language / f"{prompt.id}.gsm")
+    for dirpath, _, filenames in os.walk(pbx.box.home / "var/lib"):
+        os.chown(dirpath, uid, gid)
+        for name in filenames:
+            os.chown(os.path.join(dirpath, name), uid, gid)
+
+
+def notices(pbx: Pbx, contains: str) -> list[str]:
+    """NOTICE lines of this sandbox's log that contain ``contains``."""
+    return [line for line in pbx.box.log_lines("NOTICE") if contains in line]

@@ -13,7 +13,7 @@ from ccctl.ari.connection import AriConnection, Backoff
 from ccctl.ari.events import Event, StasisEnd, StasisStart
 from ccctl.ari.rest import AriRest, AriSettings
 from ccctl.testing import sipp
-from tests.e2e.pbx import Pbx
+from tests.e2e.pbx import DIRECT_NUMBER, Pbx
 
 pytestmark = pytest.mark.pbx
 
@@ -37,7 +37,7 @@ def test_given_the_app_is_connected_when_a_caller_dials_then_stasis_start_names_
 
         async with AriConnection(_settings(pbx), handler) as ari:
             await ari.wait_connected(10)
-            call = pbx.call("+46846500401", seconds=5)
+            call = pbx.call(DIRECT_NUMBER, seconds=5)
             return await asyncio.to_thread(
                 sipp.run, sipp.Call(**{**call.__dict__, "scenario": "caller_answered.xml"}))
 
@@ -46,7 +46,7 @@ def test_given_the_app_is_connected_when_a_caller_dials_then_stasis_start_names_
     starts = [e for e in seen if isinstance(e, StasisStart)]
     assert len(starts) == 1
     assert starts[0].args == ("queue", "vaxel")
-    assert starts[0].channel.language == "en"  # the English line
+    assert starts[0].channel.language == "sv"  # the site's default language
     assert any(isinstance(e, StasisEnd) for e in seen), [type(e).__name__ for e in seen]
     assert result.ok and result.pbx_hung_up, result.errors
 

@@ -12,7 +12,7 @@ import pytest
 from ccctl.dialplan import Layout
 from ccctl.pbx import service
 from ccctl.testing import sipp
-from tests.e2e.pbx import Pbx, destroy, prepare
+from tests.e2e.pbx import DIRECT_NUMBER, Pbx, destroy, prepare
 
 pytestmark = pytest.mark.pbx
 
@@ -79,7 +79,7 @@ def test_given_a_site_config_that_includes_ccctl_then_both_load_without_errors(
 def test_given_an_edit_when_reloaded_with_the_include_layout_then_site_objects_are_untouched(
     site: Pbx,
 ) -> None:
-    site.edit("ccctl.yaml", '"+46846500401"', '"+46846500401", "+46846500403"')
+    site.edit("e2e.yaml", f'"{DIRECT_NUMBER}"', f'"{DIRECT_NUMBER}", "+46846500403"')
     own_pjsip = (site.box.etc / "pjsip.conf").read_text()
 
     result = site.ccctl("reload", str(site.config), "--layout", "include",

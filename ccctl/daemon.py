@@ -1,0 +1,141 @@
+"""``ccctl run``: the one place that builds everything, and one task group that owns
+every task.
+
+Start-up: load the config → open the store → rebuild the routing core from the
+last snapshot plus the journal → connect to ARI (reconnecting forever) → serve
+the REST API on loopback → tick the core's timers. While ARI is down, the
+generated dialplan sends callers to app_queue, so they still reach someone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from ccctl.acd import events as ev
+from ccctl.acd.router import Router
+from ccctl.ari.connection import AriConnection
+from ccctl.ari.rest import AriRest, AriSettings
+from ccctl.config.models import ContactCenter
+from ccctl.dialplan import Secrets
+from ccctl.store import Store, open_store
+from ccctl.voice import setup
+from ccctl.voice.flow import VoiceFlow
+from ccctl.voice.journal import Journal, replay
+from ccctl.web.api import build_app
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DaemonOptions:
+    store_url: str
+    http_host: str = "127.0.0.1"
+    http_port: int = 8800
+    tick_s: float = 1.0
+
+
+def ari_settings(cc: ContactCenter, secrets: Secrets) -> AriSettings:
+    http = cc.pbx.http
+    host = "127.0.0.1" if http.bind in ("0.0.0.0", "") else http.bind
+    return AriSettings(host, http.port, "ccctl", secrets.ari_password, cc.pbx.stasis_app)
+
+
+class Daemon:
+    def __init__(self, cc: ContactCenter, secrets: Secrets, options: DaemonOptions,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.cc, self.secrets, self.options, self.clock = cc, secrets, options, clock
+        self.stopping = asyncio.Event()
+        self.router: Router
+        self.flow: VoiceFlow
+        self.ari: AriConnection
+
+    async def run(self) -> None:
+        store = await open_store(self.options.store_url)
+        try:
+            await self._run(store)
+        finally:
+            await store.close()
+
+    async def _run(self, store: Store) -> None:
+        self.router = replay(await store.recover(), Router(setup.router_config(self.cc)))
+        journal = Journal(store)
+        async with asyncio.TaskGroup() as tasks:
+            def spawn(coro: Coroutine[Any, Any, None]) -> None:
+                tasks.create_task(coro)
+
+            self.flow = VoiceFlow(self.router, journal, lambda: self.ari.rest, self.clock,
+                                  spawn)
+            for queue in setup.queue_configs(self.cc):
+                await self.flow.feed(ev.ConfigureQueue(queue=queue))
+            async with AriConnection(ari_settings(self.cc, self.secrets), self.flow.on_ari,
+                                     on_connected=self._resync) as self.ari:
+                runner = await self._serve_http()
+                try:
+                    ticker = tasks.create_task(self._tick(journal))
+                    await self.stopping.wait()
+                    ticker.cancel()
+                finally:
+                    await runner.cleanup()
+            await store.save_snapshot(journal.last_seq, self.router.snapshot())
+
+    async def _serve_http(self) -> web.AppRunner:
+        app = build_app(self.flow, self.router, setup.agent_profiles(self.cc), self.clock,
+                        self._health)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, self.options.http_host, self.options.http_port)
+        await site.start()
+        log.info("REST API on http://%s:%d", self.options.http_host, self.options.http_port)
+        return runner
+
+    def _health(self) -> dict[str, Any]:
+        return {"ari": "connected" if self.ari.connected.is_set() else "disconnected",
+                "ari_connects": self.ari.connects}
+
+    async def _tick(self, journal: Journal) -> None:
+        """Let the core's timers (widening, escalation, sticky) fire on time."""
+        while True:
+            due = self.router.next_wakeup()
+            delay = self.options.tick_s if due is None else max(
+                0.0, min(self.options.tick_s, due - self.clock()))
+            await asyncio.sleep(delay)
+            await self.flow.feed(ev.Tick())
+            await journal.maybe_snapshot(self.router)
+
+    async def _resync(self, rest: AriRest) -> None:
+        """After every (re)connect: channels that ended while we were away are settled."""
+        live = {c["id"] for c in await rest.channels()}
+        for task_id, channel in list(self.flow.callers.items()):
+            if channel not in live:
+                log.info("call %s: ended while ARI was down", task_id)
+                self.flow.legs.pop(channel, None)
+                self.flow.callers.pop(task_id, None)
+                with contextlib.suppress(Exception):
+                    await self.flow.feed(ev.Abandoned(task_id=task_id))
+
+
+def run(cc: ContactCenter, secrets: Secrets, options: DaemonOptions) -> int:
+    daemon = Daemon(cc, secrets, options)
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, daemon.stopping.set)
+        await daemon.run()
+
+    asyncio.run(main())
+    return 0
+
+
+def default_store_url(state_dir: Path) -> str:
+    return f"sqlite:///{state_dir / 'ccctl.db'}"

@@ -1,0 +1,263 @@
+"""A voice call's life under ccctl: ARI events → routing-core events → decisions → ARI.
+
+Two kinds of channel enter the Stasis application:
+
+* a **caller**, sent by the generated dialplan with ``Stasis(app,queue,<queue>)``:
+  it waits on music on hold while the routing core looks for an agent;
+* an **agent leg**, originated by ccctl to the chosen agent's phone with
+  ``appArgs=agent,<task>,<agent>``: it enters Stasis when the agent answers.
+
+Every routing-core event is journaled before its decisions are carried out
+(:class:`ccctl.voice.journal.Journal`), so a restart replays to the same state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from ccctl.acd import decisions as dec
+from ccctl.acd import events as ev
+from ccctl.acd.errors import AcdError
+from ccctl.acd.model import TaskSpec
+from ccctl.acd.router import Router
+from ccctl.ari import events as ari
+from ccctl.ari.rest import AriError, AriNotFoundError, AriRest
+from ccctl.voice.journal import Journal
+
+log = logging.getLogger(__name__)
+
+Spawn = Callable[[Coroutine[Any, Any, None]], None]
+
+# Q.850 causes of an agent leg that ended before it was answered.
+_NO_ANSWER, _BUSY, _REJECTED = 19, 17, 21
+
+
+@dataclass
+class Leg:
+    task_id: str
+    role: str  # "caller" or "agent"
+    agent_id: str | None = None
+    answered: bool = False
+
+
+class VoiceFlow:
+    def __init__(self, router: Router, journal: Journal, rest: Callable[[], AriRest],
+                 clock: Callable[[], float], spawn: Spawn) -> None:
+        self._router = router
+        self._journal = journal
+        self._rest = rest
+        self._clock = clock
+        self._spawn = spawn
+        self._lock = asyncio.Lock()
+        self.legs: dict[str, Leg] = {}  # channel id → leg
+        self.callers: dict[str, str] = {}  # task id → caller channel id
+        self.agent_legs: dict[str, str] = {}  # task id → ringing/answered agent channel id
+        self.bridges: dict[str, str] = {}  # task id → bridge id
+        self._ari_handlers: dict[type[ari.Event], Callable[[Any], Awaitable[None]]] = {
+            ari.StasisStart: self._on_stasis_start,
+            # A channel in the app reports its end with StasisEnd (it is no longer
+            # subscribed when it is destroyed); an agent leg that never answered never
+            # entered the app and reports ChannelDestroyed, with the Q.850 cause.
+            ari.StasisEnd: self._on_left,
+            ari.ChannelDestroyed: self._on_left,
+        }
+        self._executors: dict[type[dec.Decision], Callable[[Any], Awaitable[None]]] = {
+            dec.Offer: self._offer,
+            dec.CancelOffer: self._cancel_offer,
+            dec.Connect: self._connect,
+            dec.StartWrapUp: self._start_wrap_up,
+            dec.PauseAgent: self._paused,
+        }
+
+    # -- the routing core ---------------------------------------------------------------
+    async def feed(self, event: ev.Event) -> None:
+        """Journal the event, let the core decide, carry the decisions out in order."""
+        async with self._lock:
+            now = self._clock()
+            await self._journal.record(event, now)
+            decisions = self._router.handle(event, now)
+        for decision in decisions:
+            try:
+                await self._executors[type(decision)](decision)
+            except AriError as exc:
+                log.warning("could not carry out %r: %s", decision, exc)
+
+    # -- ARI events -----------------------------------------------------------------------
+    async def on_ari(self, event: ari.Event) -> None:
+        handler = self._ari_handlers.get(type(event))
+        if handler is None:
+            return
+        try:
+            await handler(event)
+        except AcdError as exc:
+            # The PBX and the core disagree (e.g. a late event for an ended task):
+            # the core's view stands; nothing to undo on the PBX side.
+            log.warning("%s on channel %s: %s", type(event).__name__,
+                        ari.channel_id(event), exc)
+
+    async def _on_stasis_start(self, event: ari.StasisStart) -> None:
+        role = event.args[0] if event.args else ""
+        if role == "queue" and len(event.args) >= 2:
+            await self._caller_arrived(event.channel, event.args[1])
+        elif role == "agent" and len(event.args) >= 3:
+            leg = self.legs.get(event.channel.id)
+            if leg is None:  # answered after we gave up on it
+                await self._hangup(event.channel.id)
+                return
+            leg.answered = True
+            await self.feed(ev.OfferAccepted(task_id=leg.task_id, agent_id=event.args[2]))
+        else:
+            log.warning("channel %s entered Stasis with unknown args %s; hanging up",
+                        event.channel.id, event.args)
+            await self._hangup(event.channel.id)
+
+    async def _caller_arrived(self, channel: ari.Channel, queue_id: str) -> None:
+        task_id = channel.id
+        self.legs[channel.id] = Leg(task_id, "caller")
+        self.callers[task_id] = channel.id
+        rest = self._rest()
+        await rest.request("POST", f"/channels/{channel.id}/moh")
+        skills = _parse_skills(await _variable(rest, channel.id, "CCCTL_SKILLS"))
+        priority = _int(await _variable(rest, channel.id, "CCCTL_PRIORITY"))
+        log.info("call %s: caller waiting in queue %s (language %s)", task_id, queue_id,
+                 channel.language or "-")
+        await self.feed(ev.TaskArrived(task=TaskSpec(
+            id=task_id, queue_id=queue_id, skills=skills, priority=priority,
+            language=channel.language or None)))
+
+    async def _on_left(self, event: ari.StasisEnd | ari.ChannelDestroyed) -> None:
+        leg = self.legs.pop(event.channel.id, None)
+        if leg is None:
+            return
+        if leg.role == "caller":
+            await self._caller_gone(leg)
+        else:
+            cause = event.cause if isinstance(event, ari.ChannelDestroyed) else 16
+            await self._agent_leg_gone(leg, cause)
+
+    async def _caller_gone(self, leg: Leg) -> None:
+        self.callers.pop(leg.task_id, None)
+        agent_channel = self.agent_legs.pop(leg.task_id, None)
+        if leg.task_id in self.bridges:
+            log.info("call %s: caller hung up", leg.task_id)
+            await self._end_call(leg.task_id, agent_channel)
+            await self.feed(ev.CallEnded(task_id=leg.task_id))
+        else:
+            log.info("call %s: caller abandoned", leg.task_id)
+            if agent_channel is not None:
+                self.legs.pop(agent_channel, None)
+                await self._hangup(agent_channel)
+            await self.feed(ev.Abandoned(task_id=leg.task_id))
+
+    async def _agent_leg_gone(self, leg: Leg, cause: int) -> None:
+        assert leg.agent_id is not None
+        self.agent_legs.pop(leg.task_id, None)
+        if leg.answered:
+            log.info("call %s: agent %s hung up", leg.task_id, leg.agent_id)
+            await self._end_call(leg.task_id, self.callers.get(leg.task_id))
+            await self.feed(ev.CallEnded(task_id=leg.task_id))
+            return
+        reason = {_NO_ANSWER: "rona", _BUSY: "rejected", _REJECTED: "rejected"}.get(
+            cause, "unreachable")
+        log.info("call %s: agent %s did not answer (cause %d: %s)", leg.task_id,
+                 leg.agent_id, cause, reason)
+        await self.feed(ev.OfferFailed(task_id=leg.task_id, agent_id=leg.agent_id,
+                                       reason=reason))
+
+    async def _end_call(self, task_id: str, other: str | None) -> None:
+        bridge = self.bridges.pop(task_id, None)
+        if other is not None:
+            self.legs.pop(other, None)
+            await self._hangup(other)
+        if bridge is not None:
+            with contextlib.suppress(AriNotFoundError):
+                await self._rest().destroy_bridge(bridge)
+
+    # -- decisions --------------------------------------------------------------------------
+    async def _offer(self, offer: dec.Offer) -> None:
+        caller = self.callers.get(offer.task_id)
+        if caller is None:
+            return
+        channel_id = f"{offer.task_id}-to-{offer.agent_id}-{int(self._clock() * 1000)}"
+        self.legs[channel_id] = Leg(offer.task_id, "agent", offer.agent_id)
+        self.agent_legs[offer.task_id] = channel_id
+        log.info("call %s: offering to agent %s (rings %.0f s)", offer.task_id,
+                 offer.agent_id, offer.timeout_s)
+        try:
+            await self._rest().originate(
+                f"PJSIP/{offer.agent_id}", channel_id,
+                app_args=f"agent,{offer.task_id},{offer.agent_id}",
+                ring_seconds=max(1, round(offer.timeout_s)))
+        except AriError as exc:
+            log.info("call %s: agent %s unreachable: %s", offer.task_id, offer.agent_id, exc)
+            self.legs.pop(channel_id, None)
+            self.agent_legs.pop(offer.task_id, None)
+            await self.feed(ev.OfferFailed(task_id=offer.task_id, agent_id=offer.agent_id,
+                                           reason="unreachable"))
+
+    async def _cancel_offer(self, cancel: dec.CancelOffer) -> None:
+        channel = self.agent_legs.pop(cancel.task_id, None)
+        if channel is not None:
+            self.legs.pop(channel, None)
+            await self._hangup(channel)
+
+    async def _connect(self, connect: dec.Connect) -> None:
+        caller = self.callers.get(connect.task_id)
+        agent = self.agent_legs.get(connect.task_id)
+        if caller is None or agent is None:
+            return
+        bridge = f"call-{connect.task_id}"
+        rest = self._rest()
+        await rest.create_bridge(bridge, "mixing")
+        self.bridges[connect.task_id] = bridge
+        await rest.request("DELETE", f"/channels/{caller}/moh")
+        await rest.add_to_bridge(bridge, caller)
+        await rest.add_to_bridge(bridge, agent)
+        log.info("call %s: connected to agent %s", connect.task_id, connect.agent_id)
+
+    async def _start_wrap_up(self, wrap: dec.StartWrapUp) -> None:
+        log.info("agent %s: wrap-up %.0f s after call %s", wrap.agent_id, wrap.seconds,
+                 wrap.task_id)
+        self._spawn(self._wrap_up_later(wrap.agent_id, wrap.seconds))
+
+    async def _wrap_up_later(self, agent_id: str, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        try:
+            await self.feed(ev.WrapUpDone(agent_id=agent_id))
+        except AcdError as exc:  # logged out or already ready meanwhile
+            log.info("agent %s: wrap-up end ignored: %s", agent_id, exc)
+
+    async def _paused(self, pause: dec.PauseAgent) -> None:
+        log.info("agent %s: paused by the routing core (%s)", pause.agent_id, pause.reason)
+
+    async def _hangup(self, channel_id: str) -> None:
+        with contextlib.suppress(AriNotFoundError):
+            await self._rest().hangup(channel_id)
+
+
+async def _variable(rest: AriRest, channel_id: str, name: str) -> str:
+    try:
+        return await rest.get_variable(channel_id, name)
+    except AriNotFoundError:
+        return ""
+
+
+def _parse_skills(text: str) -> dict[str, int]:
+    """``bygglov:3,engelska:2`` (set by the menus) → {"bygglov": 3, "engelska": 2}."""
+    skills: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, level = part.partition(":")
+        skills[name] = min(5, max(1, _int(level) or 1))
+    return skills
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return 0

@@ -1,0 +1,155 @@
+"""REST API for agents and supervisors, served by the daemon on loopback.
+
+Domain errors from the routing core become HTTP codes here and nowhere else:
+unknown agent/task/queue → 404, a state that does not allow the action → 409,
+malformed request → 400 with what was wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from ccctl.acd import errors
+from ccctl.acd import events as ev
+from ccctl.acd.model import AgentProfile
+from ccctl.acd.router import Router
+from ccctl.voice.flow import VoiceFlow
+
+FLOW = web.AppKey("flow", VoiceFlow)
+ROUTER = web.AppKey("router", Router)
+PROFILES = web.AppKey[dict[str, AgentProfile]]("profiles")
+CLOCK = web.AppKey[Callable[[], float]]("clock")
+HEALTH = web.AppKey[Callable[[], dict[str, Any]]]("health")
+
+_NOT_FOUND = (errors.UnknownTaskError, errors.UnknownAgentError, errors.UnknownQueueError)
+
+
+def _status(exc: errors.AcdError) -> int:
+    return 404 if isinstance(exc, _NOT_FOUND) else 409
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    if not request.can_read_body:
+        return {}
+    try:
+        data = await request.json()
+    except json.JSONDecodeError as exc:
+        raise web.HTTPBadRequest(text=f"request body is not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise web.HTTPBadRequest(text="request body must be a JSON object")
+    return data
+
+
+def _field(data: dict[str, Any], name: str, kind: type) -> Any:
+    value = data.get(name)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise web.HTTPBadRequest(text=f"'{name}' must be a {kind.__name__}")
+    return value
+
+
+async def _feed(request: web.Request, event: ev.Event) -> web.Response:
+    try:
+        await request.app[FLOW].feed(event)
+    except errors.AcdError as exc:
+        return web.json_response({"error": str(exc)}, status=_status(exc))
+    return web.json_response({"ok": True})
+
+
+async def login(request: web.Request) -> web.Response:
+    agent_id = request.match_info["agent"]
+    profile: AgentProfile | None = request.app[PROFILES].get(agent_id)
+    if profile is None:
+        return web.json_response({"error": f"no agent {agent_id!r} in the configuration"},
+                                 status=404)
+    return await _feed(request, ev.AgentLogin(agent_id=agent_id, profile=profile))
+
+
+async def logout(request: web.Request) -> web.Response:
+    return await _feed(request, ev.AgentLogout(agent_id=request.match_info["agent"]))
+
+
+async def pause(request: web.Request) -> web.Response:
+    reason = _field(await _body(request), "reason", str)
+    return await _feed(request, ev.AgentPause(agent_id=request.match_info["agent"],
+                                              reason=reason))
+
+
+async def ready(request: web.Request) -> web.Response:
+    return await _feed(request, ev.AgentReady(agent_id=request.match_info["agent"]))
+
+
+async def move(request: web.Request) -> web.Response:
+    queue = _field(await _body(request), "queue", str)
+    return await _feed(request, ev.MoveTask(task_id=request.match_info["task"], queue_id=queue))
+
+
+async def prioritise(request: web.Request) -> web.Response:
+    priority = _field(await _body(request), "priority", int)
+    return await _feed(request, ev.Prioritise(task_id=request.match_info["task"],
+                                              priority=priority))
+
+
+async def pick(request: web.Request) -> web.Response:
+    agent = _field(await _body(request), "agent", str)
+    return await _feed(request, ev.PickTask(task_id=request.match_info["task"], agent_id=agent))
+
+
+async def agent_state(request: web.Request) -> web.Response:
+    try:
+        agent = request.app[ROUTER].agent(request.match_info["agent"])
+    except errors.AcdError as exc:
+        return web.json_response({"error": str(exc)}, status=_status(exc))
+    return web.json_response({"id": agent.id, "state": agent.state.value,
+                              "pause_reason": agent.pause_reason, "task": agent.task_id})
+
+
+async def queues(request: web.Request) -> web.Response:
+    router: Router = request.app[ROUTER]
+    now = request.app[CLOCK]()
+    out = []
+    for queue_id in sorted(router.core.queues):
+        status = router.queue_status(queue_id, now)
+        out.append({
+            "id": queue_id, "waiting": status.waiting,
+            "longest_wait_s": round(status.longest_wait_s, 1),
+            "agents_answering": status.agents_answering,
+            "tasks": [{"id": e.task_id, "position": e.position, "priority": e.priority,
+                       "waited_s": round(e.waited_s, 1), "state": e.state.value,
+                       "agent": e.agent_id}
+                      for e in router.queue_view(queue_id, now)],
+        })
+    return web.json_response({"queues": out})
+
+
+async def health(request: web.Request) -> web.Response:
+    report: dict[str, Any] = request.app[HEALTH]()
+    return web.json_response(report, status=200 if report.get("ari") == "connected" else 503)
+
+
+ROUTES: list[tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]] = [
+    ("GET", "/health", health),
+    ("GET", "/api/queues", queues),
+    ("GET", "/api/agents/{agent}", agent_state),
+    ("POST", "/api/agents/{agent}/login", login),
+    ("POST", "/api/agents/{agent}/logout", logout),
+    ("POST", "/api/agents/{agent}/pause", pause),
+    ("POST", "/api/agents/{agent}/ready", ready),
+    ("POST", "/api/tasks/{task}/move", move),
+    ("POST", "/api/tasks/{task}/prioritise", prioritise),
+    ("POST", "/api/tasks/{task}/pick", pick),
+]
+
+
+def build_app(flow: VoiceFlow, router: Router, profiles: dict[str, AgentProfile],
+              clock: Callable[[], float], health_report: Callable[[], dict[str, Any]]
+              ) -> web.Application:
+    app = web.Application()
+    app[FLOW], app[ROUTER], app[PROFILES], app[CLOCK] = flow, router, profiles, clock
+    app[HEALTH] = health_report
+    for method, path, handler in ROUTES:
+        app.router.add_route(method, path, handler)
+    return app

@@ -1,0 +1,60 @@
+"""`ccctl run` in charge of real calls: callers wait in ccctl's queue and reach agents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ccctl.testing import sipp
+from tests.e2e.daemon import running_daemon
+from tests.e2e.pbx import DIRECT_NUMBER, Pbx
+
+pytestmark = pytest.mark.pbx
+
+MAIN_NUMBER = DIRECT_NUMBER  # → queue vaxel, always open
+
+
+def test_given_a_logged_in_agent_when_a_caller_dials_then_ccctl_connects_them(
+    pbx: Pbx,
+) -> None:
+    with running_daemon(pbx) as daemon, pbx.agent_phone("fredrik") as phone:
+        assert daemon.request("POST", "/api/agents/fredrik/login")[0] == 200
+
+        caller = sipp.run(pbx.call(MAIN_NUMBER, seconds=2.0))
+        agent_calls = phone.stop()
+
+        assert caller.ok, caller.errors
+        assert agent_calls.successful >= 1
+        assert "connected to agent fredrik" in daemon.log()
+        # The Växel queue has 10 s of wrap-up after each call.
+        pbx.wait_for(lambda: daemon.request("GET", "/api/agents/fredrik")[1].get("state")
+                     == "wrap_up", "fredrik to be in wrap-up")
+    assert "falls back to app_queue" not in "\n".join(pbx.box.log_lines("NOTICE"))
+
+
+def test_given_no_agent_logged_in_when_a_caller_dials_then_they_wait_in_the_queue(
+    pbx: Pbx,
+) -> None:
+    with running_daemon(pbx) as daemon:
+        waiting = sipp.Running(pbx.call(MAIN_NUMBER, seconds=4.0))
+        def vaxel() -> dict[str, Any]:
+            queues = daemon.request("GET", "/api/queues")[1]["queues"]
+            return next(q for q in queues if q["id"] == "vaxel")
+
+        pbx.wait_for(lambda: vaxel()["waiting"] == 1, "the caller to be waiting in vaxel")
+        listing = vaxel()
+        caller = waiting.wait()
+
+        assert caller.ok, caller.errors  # nobody hung up on the caller: they waited
+        assert listing["tasks"][0]["position"] == 1
+        assert "caller abandoned" in daemon.log()
+
+
+def test_given_an_unknown_agent_when_logging_in_then_the_api_says_404(pbx: Pbx) -> None:
+    with running_daemon(pbx) as daemon:
+        status, body = daemon.request("POST", "/api/agents/nobody/login")
+    assert status == 404
+    assert "nobody" in body["error"]
+
+
