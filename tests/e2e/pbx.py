@@ -30,6 +30,8 @@ from ccctl.testing import sipp
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "config" / "example"
 DIRECT_NUMBER = "+46846500450"  # added by prepare(): straight to queue vaxel, always open
+FAST_NUMBER = "+46846500451"  # added by prepare(): to queue e2e-fast (rings 5 s, 2 s wrap-up)
+PHONE_AGENTS = ("fredrik", "david")  # SIP agents of Växel given SIPp desk phones
 
 
 def free_port(kind: socket.SocketKind) -> int:
@@ -45,7 +47,11 @@ class Pbx:
 
     workdir: Path
     box: Sandbox
-    phone_port: int  # where the SIPp desk phone of one agent listens
+    phone_ports: dict[str, int]  # agent id → where that agent's SIPp desk phone listens
+
+    @property
+    def phone_port(self) -> int:
+        return self.phone_ports["fredrik"]
 
     @property
     def config(self) -> Path:
@@ -97,9 +103,11 @@ class Pbx:
         path.write_text(text.replace(old, new, 1))
 
     @contextmanager
-    def agent_phone(self, agent_id: str) -> Iterator[sipp.AgentPhone]:
-        """A SIPp desk phone for ``agent_id`` (its AOR must have contact on ``phone_port``)."""
-        phone = sipp.AgentPhone(self.phone_port)
+    def agent_phone(self, agent_id: str, scenario: str = "agent.xml"
+                    ) -> Iterator[sipp.AgentPhone]:
+        """A SIPp desk phone for ``agent_id`` (one of ``PHONE_AGENTS``): ``agent.xml``
+        answers every call, ``agent_noanswer.xml`` rings until the PBX gives up."""
+        phone = sipp.AgentPhone(self.phone_ports[agent_id], scenario)
         try:
             self.box.rx(f"pjsip qualify {agent_id}")
             self.wait_for(lambda: "Not in use" in self.box.rx(f"pjsip show endpoint {agent_id}"),
@@ -118,18 +126,22 @@ class Pbx:
         raise AssertionError(f"timed out waiting for {what}")
 
 
-def prepare(tmp: Path, *, phone_agent: str = "fredrik") -> Pbx:
-    """Copy the example config into ``tmp`` with free ports and one SIPp-reachable agent."""
+def prepare(tmp: Path) -> Pbx:
+    """Copy the example config into ``tmp`` with free ports and SIPp-reachable agents."""
     config_dir = tmp / "config"
     shutil.copytree(EXAMPLE, config_dir)
-    phone_port = free_port(socket.SOCK_DGRAM)
     rtp = random.Random().randrange(20000, 29000, 200)
-    # Free ports, and one number straight to a queue (no opening hours, no menu) so that
+    # Free ports, and numbers straight to a queue (no opening hours, no menu) so that
     # call-flow tests do not depend on the time of day or on walking the IVR.
     (config_dir / "e2e.yaml").write_text(
         "entry_points:\n"
         f"  - id: e2e-direct\n    numbers: [\"{DIRECT_NUMBER}\"]\n"
         "    destination: {queue: vaxel}\n"
+        f"  - id: e2e-fast\n    numbers: [\"{FAST_NUMBER}\"]\n"
+        "    destination: {queue: e2e-fast}\n"
+        "queues:\n"
+        "  - id: e2e-fast\n    skills: {vaxel: 1}\n"
+        "    ring_timeout_seconds: 5\n    wrap_up_seconds: 2\n"
         "pbx:\n"
         f"  sip: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_DGRAM)}}}\n"
         f"  http: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_STREAM)}}}\n"
@@ -142,12 +154,14 @@ def prepare(tmp: Path, *, phone_agent: str = "fredrik") -> Pbx:
     main.write_text(text.replace("include:\n", "include:\n  - e2e.yaml\n", 1))
     agents = config_dir / "agents.yaml"
     text = agents.read_text()
-    anchor = f"  - id: {phone_agent}\n"
-    assert anchor in text, f"agent {phone_agent} not in the example"
-    agents.write_text(text.replace(
-        anchor, anchor + f"    contact: sip:{phone_agent}@127.0.0.1:{phone_port}\n", 1))
+    ports = {agent: free_port(socket.SOCK_DGRAM) for agent in PHONE_AGENTS}
+    for agent, port in ports.items():
+        anchor = f"  - id: {agent}\n"
+        assert anchor in text, f"agent {agent} not in the example"
+        text = text.replace(anchor, anchor + f"    contact: sip:{agent}@127.0.0.1:{port}\n", 1)
+    agents.write_text(text)
     box = Sandbox(service.sandbox("x").image, f"test-{uuid.uuid4().hex[:8]}")
-    return Pbx(tmp, box, phone_port)
+    return Pbx(tmp, box, ports)
 
 
 def start(pbx: Pbx) -> None:

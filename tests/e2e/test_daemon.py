@@ -8,7 +8,7 @@ import pytest
 
 from ccctl.testing import sipp
 from tests.e2e.daemon import running_daemon
-from tests.e2e.pbx import DIRECT_NUMBER, Pbx
+from tests.e2e.pbx import DIRECT_NUMBER, FAST_NUMBER, Pbx
 
 pytestmark = pytest.mark.pbx
 
@@ -58,3 +58,28 @@ def test_given_an_unknown_agent_when_logging_in_then_the_api_says_404(pbx: Pbx) 
     assert "nobody" in body["error"]
 
 
+
+
+def test_given_an_agent_who_does_not_answer_then_they_are_paused_and_the_caller_keeps_waiting(
+    pbx: Pbx,
+) -> None:
+    with running_daemon(pbx) as daemon, \
+            pbx.agent_phone("fredrik", "agent_noanswer.xml"), \
+            pbx.agent_phone("david") as david_phone:
+        assert daemon.request("POST", "/api/agents/fredrik/login")[0] == 200
+        caller = sipp.Running(pbx.call(FAST_NUMBER, seconds=12.0))
+
+        # e2e-fast rings 5 s; then ring-no-answer pauses fredrik.
+        pbx.wait_for(lambda: daemon.request("GET", "/api/agents/fredrik")[1].get(
+            "pause_reason") == "rona", "fredrik paused for ring-no-answer", timeout=20)
+        waiting = daemon.request("GET", "/api/queues")[1]["queues"]
+        fast = next(q for q in waiting if q["id"] == "e2e-fast")
+        assert fast["waiting"] == 1, "the caller is still waiting, not dropped"
+        assert daemon.request("POST", "/api/agents/david/login")[0] == 200
+        result = caller.wait()
+        david_calls = david_phone.stop()
+
+        assert result.ok, result.errors
+        assert david_calls.successful >= 1
+        assert "connected to agent david" in daemon.log()
+        assert daemon.request("GET", "/api/agents/fredrik")[1]["state"] == "paused"
