@@ -10,7 +10,6 @@ generated dialplan sends callers to app_queue, so they still reach someone.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 import time
@@ -31,6 +30,7 @@ from ccctl.store import Store, open_store
 from ccctl.voice import setup
 from ccctl.voice.flow import VoiceFlow
 from ccctl.voice.journal import Journal, replay
+from ccctl.voice.resync import reconcile
 from ccctl.web.api import build_app
 
 log = logging.getLogger(__name__)
@@ -113,15 +113,8 @@ class Daemon:
             await journal.maybe_snapshot(self.router)
 
     async def _resync(self, rest: AriRest) -> None:
-        """After every (re)connect: channels that ended while we were away are settled."""
-        live = {c["id"] for c in await rest.channels()}
-        for task_id, channel in list(self.flow.callers.items()):
-            if channel not in live:
-                log.info("call %s: ended while ARI was down", task_id)
-                self.flow.legs.pop(channel, None)
-                self.flow.callers.pop(task_id, None)
-                with contextlib.suppress(Exception):
-                    await self.flow.feed(ev.Abandoned(task_id=task_id))
+        """After every (re)connect, the core and Asterisk agree again (see voice.resync)."""
+        await reconcile(self.flow, rest, self.cc.pbx.stasis_app)
 
 
 def run(cc: ContactCenter, secrets: Secrets, options: DaemonOptions) -> int:

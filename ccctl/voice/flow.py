@@ -48,7 +48,7 @@ class Leg:
 class VoiceFlow:
     def __init__(self, router: Router, journal: Journal, rest: Callable[[], AriRest],
                  clock: Callable[[], float], spawn: Spawn) -> None:
-        self._router = router
+        self.router = router
         self._journal = journal
         self._rest = rest
         self._clock = clock
@@ -80,7 +80,7 @@ class VoiceFlow:
         async with self._lock:
             now = self._clock()
             await self._journal.record(event, now)
-            decisions = self._router.handle(event, now)
+            decisions = self.router.handle(event, now)
         for decision in decisions:
             try:
                 await self._executors[type(decision)](decision)

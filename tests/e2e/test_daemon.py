@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from ccctl.testing import sipp
-from tests.e2e.daemon import running_daemon
+from tests.e2e.daemon import DaemonProcess, running_daemon
 from tests.e2e.pbx import DIRECT_NUMBER, FAST_NUMBER, Pbx
 
 pytestmark = pytest.mark.pbx
@@ -83,3 +83,36 @@ def test_given_an_agent_who_does_not_answer_then_they_are_paused_and_the_caller_
         assert david_calls.successful >= 1
         assert "connected to agent david" in daemon.log()
         assert daemon.request("GET", "/api/agents/fredrik")[1]["state"] == "paused"
+
+
+def test_given_kill_9_of_the_daemon_while_a_caller_waits_then_the_restart_keeps_their_place(
+    pbx: Pbx,
+) -> None:
+    store = f"sqlite:///{pbx.workdir / 'state' / 'ccctl.db'}"
+    with running_daemon(pbx, store) as first:
+        caller = sipp.Running(pbx.call(FAST_NUMBER, seconds=12.0))
+        pbx.wait_for(lambda: _waiting(first, "e2e-fast") == 1, "the caller to be queued")
+        before = _tasks(first, "e2e-fast")[0]
+        first.proc.kill()  # SIGKILL: no clean shutdown, no final snapshot
+        first.proc.wait()
+
+    with running_daemon(pbx, store) as second, pbx.agent_phone("david") as phone:
+        after = _tasks(second, "e2e-fast")
+        assert [t["id"] for t in after] == [before["id"]]
+        assert after[0]["waited_s"] >= before["waited_s"]  # entry time kept, not reset
+        assert "re-adopted, still waiting" in second.log()
+        assert second.request("POST", "/api/agents/david/login")[0] == 200
+        result = caller.wait()
+        answered = phone.stop()
+    assert result.ok, result.errors
+    assert answered.successful >= 1
+
+
+def _tasks(daemon: DaemonProcess, queue_id: str) -> list[dict[str, Any]]:
+    queues = daemon.request("GET", "/api/queues")[1]["queues"]
+    tasks: list[dict[str, Any]] = next(q for q in queues if q["id"] == queue_id)["tasks"]
+    return tasks
+
+
+def _waiting(daemon: DaemonProcess, queue_id: str) -> int:
+    return len(_tasks(daemon, queue_id))
