@@ -116,3 +116,16 @@ def _tasks(daemon: DaemonProcess, queue_id: str) -> list[dict[str, Any]]:
 
 def _waiting(daemon: DaemonProcess, queue_id: str) -> int:
     return len(_tasks(daemon, queue_id))
+
+
+def test_given_asterisk_goes_away_then_health_says_503_until_it_is_back(pbx: Pbx) -> None:
+    with running_daemon(pbx) as daemon:
+        assert daemon.request("GET", "/health")[0] == 200
+        pbx.box.stop()
+        pbx.wait_for(lambda: daemon.request("GET", "/health")[0] == 503,
+                     "health to report the lost connection")
+        pbx.box.start(pbx.rendered().config.pbx)
+        pbx.wait_for(lambda: daemon.request("GET", "/health")[0] == 200,
+                     "health to recover", timeout=30)
+        _, report = daemon.request("GET", "/health")
+    assert report["ari_connects"] == 2
