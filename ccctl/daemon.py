@@ -31,7 +31,9 @@ from ccctl.voice import setup
 from ccctl.voice.flow import VoiceFlow
 from ccctl.voice.journal import Journal, replay
 from ccctl.voice.resync import reconcile
-from ccctl.web.api import build_app
+from ccctl.watchdog import LoopWatchdog
+from ccctl.web.api import Services, build_app
+from ccctl.web.metrics import Process
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,7 @@ class Daemon:
                  clock: Callable[[], float] = time.time) -> None:
         self.cc, self.secrets, self.options, self.clock = cc, secrets, options, clock
         self.stopping = asyncio.Event()
+        self.watchdog = LoopWatchdog()
         self.router: Router
         self.flow: VoiceFlow
         self.ari: AriConnection
@@ -82,21 +85,27 @@ class Daemon:
                 runner = await self._serve_http()
                 try:
                     ticker = tasks.create_task(self._tick(journal))
+                    watchdog = tasks.create_task(self.watchdog.run())
                     await self.stopping.wait()
                     ticker.cancel()
+                    watchdog.cancel()
                 finally:
                     await runner.cleanup()
             await store.save_snapshot(journal.last_seq, self.router.snapshot())
 
     async def _serve_http(self) -> web.AppRunner:
-        app = build_app(self.flow, self.router, setup.agent_profiles(self.cc), self.clock,
-                        self._health)
+        app = build_app(Services(self.flow, self.router, setup.agent_profiles(self.cc),
+                                 self.clock, self._health, self._process))
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, self.options.http_host, self.options.http_port)
         await site.start()
         log.info("REST API on http://%s:%d", self.options.http_host, self.options.http_port)
         return runner
+
+    def _process(self) -> Process:
+        return Process(self.watchdog.last_lag_s, self.watchdog.max_lag_s,
+                       self.ari.connected.is_set(), self.ari.connects, self.ari.handler_errors)
 
     def _health(self) -> dict[str, Any]:
         return {"ari": "connected" if self.ari.connected.is_set() else "disconnected",

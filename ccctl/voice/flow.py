@@ -27,6 +27,7 @@ from ccctl.acd.model import TaskSpec
 from ccctl.acd.router import Router
 from ccctl.ari import events as ari
 from ccctl.ari.rest import AriError, AriNotFoundError, AriRest
+from ccctl.store import CallRecord
 from ccctl.voice.journal import Journal
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,9 @@ class VoiceFlow:
             except AriError as exc:
                 log.warning("could not carry out %r: %s", decision, exc)
 
+    async def call_records(self, since: float) -> list[CallRecord]:
+        return await self._journal.call_records(since)
+
     # -- ARI events -----------------------------------------------------------------------
     async def on_ari(self, event: ari.Event) -> None:
         handler = self._ari_handlers.get(type(event))
@@ -146,20 +150,35 @@ class VoiceFlow:
         if leg.task_id in self.bridges:
             log.info("call %s: caller hung up", leg.task_id)
             await self._end_call(leg.task_id, agent_channel)
+            await self._record(leg.task_id, "answered")
             await self.feed(ev.CallEnded(task_id=leg.task_id))
         else:
             log.info("call %s: caller abandoned", leg.task_id)
             if agent_channel is not None:
                 self.legs.pop(agent_channel, None)
                 await self._hangup(agent_channel)
+            await self._record(leg.task_id, "abandoned")
             await self.feed(ev.Abandoned(task_id=leg.task_id))
+
+    async def _record(self, task_id: str, outcome: str) -> None:
+        """The call record, written from the core's view of the task before it ends."""
+        task = self.router.core.tasks.get(task_id)
+        if task is None:
+            return
+        await self._journal.call_record(CallRecord(
+            call_id=task_id, task_id=task_id, queue_id=task.queue_id, kind=task.kind.value,
+            entered_at=task.entered_at, ended_at=self._clock(), outcome=outcome,
+            answered_at=task.accepted_at, agent_id=task.agent_id if task.accepted_at else None,
+            language=task.language or ""))
 
     async def _agent_leg_gone(self, leg: Leg, cause: int) -> None:
         assert leg.agent_id is not None
         self.agent_legs.pop(leg.task_id, None)
         if leg.answered:
             log.info("call %s: agent %s hung up", leg.task_id, leg.agent_id)
-            await self._end_call(leg.task_id, self.callers.get(leg.task_id))
+            caller = self.callers.pop(leg.task_id, None)
+            await self._end_call(leg.task_id, caller)
+            await self._record(leg.task_id, "answered")
             await self.feed(ev.CallEnded(task_id=leg.task_id))
             return
         reason = {_NO_ANSWER: "rona", _BUSY: "rejected", _REJECTED: "rejected"}.get(

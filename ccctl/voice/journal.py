@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from ccctl.acd import events as ev
 from ccctl.acd.errors import AcdError
 from ccctl.acd.router import HANDLERS, Router
-from ccctl.store import Entry, Recovery, Store
+from ccctl.store import CallRecord, Entry, Recovery, Store
 
 EVENT_TYPES: dict[str, type[BaseModel]] = {cls.__name__: cls for cls in HANDLERS}
 
@@ -30,6 +30,12 @@ class Journal:
         self.last_seq = await self._store.append(
             [Entry(type(event).__name__, at, event.model_dump(mode="json"))])
         self._since_snapshot += 1
+
+    async def call_record(self, record: CallRecord) -> None:
+        await self._store.add_call_record(record)
+
+    async def call_records(self, since: float) -> list[CallRecord]:
+        return await self._store.call_records(since=since)
 
     async def maybe_snapshot(self, router: Router) -> None:
         if self._since_snapshot >= self._snapshot_every:

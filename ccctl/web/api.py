@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from aiohttp import web
@@ -18,12 +19,23 @@ from ccctl.acd import events as ev
 from ccctl.acd.model import AgentProfile
 from ccctl.acd.router import Router
 from ccctl.voice.flow import VoiceFlow
+from ccctl.web.metrics import ProcessProbe
+from ccctl.web.metrics import render as render_metrics
 
-FLOW = web.AppKey("flow", VoiceFlow)
-ROUTER = web.AppKey("router", Router)
-PROFILES = web.AppKey[dict[str, AgentProfile]]("profiles")
-CLOCK = web.AppKey[Callable[[], float]]("clock")
-HEALTH = web.AppKey[Callable[[], dict[str, Any]]]("health")
+
+@dataclass(frozen=True)
+class Services:
+    """What the API handlers use; built once by the daemon (no globals)."""
+
+    flow: VoiceFlow
+    router: Router
+    profiles: dict[str, AgentProfile]
+    clock: Callable[[], float]
+    health: Callable[[], dict[str, Any]]
+    process: ProcessProbe
+
+
+SERVICES = web.AppKey("services", Services)
 
 _NOT_FOUND = (errors.UnknownTaskError, errors.UnknownAgentError, errors.UnknownQueueError)
 
@@ -53,7 +65,7 @@ def _field(data: dict[str, Any], name: str, kind: type) -> Any:
 
 async def _feed(request: web.Request, event: ev.Event) -> web.Response:
     try:
-        await request.app[FLOW].feed(event)
+        await request.app[SERVICES].flow.feed(event)
     except errors.AcdError as exc:
         return web.json_response({"error": str(exc)}, status=_status(exc))
     return web.json_response({"ok": True})
@@ -61,7 +73,7 @@ async def _feed(request: web.Request, event: ev.Event) -> web.Response:
 
 async def login(request: web.Request) -> web.Response:
     agent_id = request.match_info["agent"]
-    profile: AgentProfile | None = request.app[PROFILES].get(agent_id)
+    profile: AgentProfile | None = request.app[SERVICES].profiles.get(agent_id)
     if profile is None:
         return web.json_response({"error": f"no agent {agent_id!r} in the configuration"},
                                  status=404)
@@ -100,7 +112,7 @@ async def pick(request: web.Request) -> web.Response:
 
 async def agent_state(request: web.Request) -> web.Response:
     try:
-        agent = request.app[ROUTER].agent(request.match_info["agent"])
+        agent = request.app[SERVICES].router.agent(request.match_info["agent"])
     except errors.AcdError as exc:
         return web.json_response({"error": str(exc)}, status=_status(exc))
     return web.json_response({"id": agent.id, "state": agent.state.value,
@@ -108,8 +120,8 @@ async def agent_state(request: web.Request) -> web.Response:
 
 
 async def queues(request: web.Request) -> web.Response:
-    router: Router = request.app[ROUTER]
-    now = request.app[CLOCK]()
+    router: Router = request.app[SERVICES].router
+    now = request.app[SERVICES].clock()
     out = []
     for queue_id in sorted(router.core.queues):
         status = router.queue_status(queue_id, now)
@@ -125,13 +137,30 @@ async def queues(request: web.Request) -> web.Response:
     return web.json_response({"queues": out})
 
 
+async def calls(request: web.Request) -> web.Response:
+    try:
+        since = float(request.query.get("since", "0"))
+    except ValueError:
+        raise web.HTTPBadRequest(text="'since' must be epoch seconds") from None
+    records = await request.app[SERVICES].flow.call_records(since)
+    return web.json_response({"calls": [asdict(r) for r in records]})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    text = render_metrics(services.router, services.clock(), services.process())
+    return web.Response(text=text, content_type="text/plain", charset="utf-8")
+
+
 async def health(request: web.Request) -> web.Response:
-    report: dict[str, Any] = request.app[HEALTH]()
+    report: dict[str, Any] = request.app[SERVICES].health()
     return web.json_response(report, status=200 if report.get("ari") == "connected" else 503)
 
 
 ROUTES: list[tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]] = [
     ("GET", "/health", health),
+    ("GET", "/metrics", metrics),
+    ("GET", "/api/calls", calls),
     ("GET", "/api/queues", queues),
     ("GET", "/api/agents/{agent}", agent_state),
     ("POST", "/api/agents/{agent}/login", login),
@@ -144,12 +173,9 @@ ROUTES: list[tuple[str, str, Callable[[web.Request], Awaitable[web.StreamRespons
 ]
 
 
-def build_app(flow: VoiceFlow, router: Router, profiles: dict[str, AgentProfile],
-              clock: Callable[[], float], health_report: Callable[[], dict[str, Any]]
-              ) -> web.Application:
+def build_app(services: Services) -> web.Application:
     app = web.Application()
-    app[FLOW], app[ROUTER], app[PROFILES], app[CLOCK] = flow, router, profiles, clock
-    app[HEALTH] = health_report
+    app[SERVICES] = services
     for method, path, handler in ROUTES:
         app.router.add_route(method, path, handler)
     return app

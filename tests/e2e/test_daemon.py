@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.request
 from typing import Any
 
 import pytest
@@ -30,6 +31,10 @@ def test_given_a_logged_in_agent_when_a_caller_dials_then_ccctl_connects_them(
         # The Växel queue has 10 s of wrap-up after each call.
         pbx.wait_for(lambda: daemon.request("GET", "/api/agents/fredrik")[1].get("state")
                      == "wrap_up", "fredrik to be in wrap-up")
+        [record] = daemon.request("GET", "/api/calls")[1]["calls"]
+        assert (record["queue_id"], record["outcome"], record["agent_id"]) == (
+            "vaxel", "answered", "fredrik")
+        assert record["entered_at"] <= record["answered_at"] <= record["ended_at"]
     assert "falls back to app_queue" not in "\n".join(pbx.box.log_lines("NOTICE"))
 
 
@@ -48,7 +53,10 @@ def test_given_no_agent_logged_in_when_a_caller_dials_then_they_wait_in_the_queu
 
         assert caller.ok, caller.errors  # nobody hung up on the caller: they waited
         assert listing["tasks"][0]["position"] == 1
-        assert "caller abandoned" in daemon.log()
+        pbx.wait_for(lambda: bool(daemon.request("GET", "/api/calls")[1]["calls"]),
+                     "the call record")
+        [record] = daemon.request("GET", "/api/calls")[1]["calls"]
+        assert (record["outcome"], record["agent_id"]) == ("abandoned", None)
 
 
 def test_given_an_unknown_agent_when_logging_in_then_the_api_says_404(pbx: Pbx) -> None:
@@ -129,3 +137,21 @@ def test_given_asterisk_goes_away_then_health_says_503_until_it_is_back(pbx: Pbx
                      "health to recover", timeout=30)
         _, report = daemon.request("GET", "/health")
     assert report["ari_connects"] == 2
+
+
+def test_given_a_waiting_caller_then_metrics_show_it_for_prometheus(pbx: Pbx) -> None:
+    with running_daemon(pbx) as daemon:
+        caller = sipp.Running(pbx.call(FAST_NUMBER, seconds=3.0))
+        pbx.wait_for(lambda: _waiting(daemon, "e2e-fast") == 1, "the caller to be queued")
+        text = _metrics(daemon)
+        caller.wait()
+    assert 'ccctl_calls_waiting{queue="e2e-fast"} 1' in text
+    assert 'ccctl_calls_waiting{queue="vaxel"} 0' in text
+    assert "ccctl_ari_connected 1" in text
+    assert "# TYPE ccctl_event_loop_lag_seconds gauge" in text
+
+
+def _metrics(daemon: DaemonProcess) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{daemon.port}/metrics", timeout=10) as r:
+        text: str = r.read().decode()
+        return text
