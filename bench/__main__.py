@@ -11,7 +11,7 @@ import importlib
 import sys
 import time
 
-MODULES = ("acd_route", "ewt_sim")
+MODULES = ("acd_route", "ewt_sim", "voice")
 
 
 def main(argv: list[str]) -> int:

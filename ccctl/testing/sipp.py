@@ -120,16 +120,22 @@ def _read(path: Path) -> str:
 
 
 class AgentPhone:
-    """A SIPp phone that answers every call, listening on ``127.0.0.1:port`` until stopped."""
+    """A SIPp phone on ``127.0.0.1:port`` until stopped; one instance can be the phone
+    of many agents (their AORs all point here). ``ring_ms``/``talk_ms`` fill the
+    placeholders of ``agent_talk.xml``."""
 
-    def __init__(self, port: int, scenario: str = "agent.xml") -> None:
+    def __init__(self, port: int, scenario: str = "agent.xml", *, ring_ms: int = 0,
+                 talk_ms: int = 0) -> None:
         sipp = shutil.which("sipp")
         if sipp is None:
             raise SippError("sipp is not installed; run 'make deps' (Debian package sip-tester)")
         self.port = port
         self._dir = Path(tempfile.mkdtemp(prefix="ccctl-agent-"))
+        path = self._dir / scenario
+        path.write_text((SCENARIOS / scenario).read_text()
+                        .replace("__RING_MS__", str(ring_ms)).replace("__TALK_MS__", str(talk_ms)))
         self._proc = subprocess.Popen(
-            [sipp, "-sf", str(SCENARIOS / scenario), "-i", "127.0.0.1", "-mi", "127.0.0.1",
+            [sipp, "-sf", str(path), "-i", "127.0.0.1", "-mi", "127.0.0.1",
              "-p", str(port), "-nostdin", "-trace_stat", "-stf", str(self._dir / "stat.csv"),
              "-fd", "1", "-trace_err", "-error_file", str(self._dir / "errors.log")],
             cwd=self._dir, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -149,3 +155,145 @@ class AgentPhone:
         result = _read_result(self._dir, self._proc.returncode, stderr.decode(errors="replace"))
         shutil.rmtree(self._dir, ignore_errors=True)
         return result
+
+
+_INFO_DIGIT = """
+  <pause milliseconds="{pause_ms}"/>
+  <send retrans="500">
+    <![CDATA[
+      INFO [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:[$from_user]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: {cseq} INFO
+      [routes]
+      Max-Forwards: 70
+      Content-Type: application/dtmf-relay
+      Content-Length: [len]
+
+      Signal={digit}
+      Duration=160
+    ]]>
+  </send>
+  <recv response="200"/>
+"""
+
+
+def info_dtmf_scenario(workdir: Path, entries: list[str], *, caller: str = "",
+                       first_pause_ms: int = 2000, digit_gap_ms: int = 250,
+                       entry_gap_ms: int = 2000) -> Path:
+    """Write a caller scenario that types each of ``entries`` as SIP INFO digits.
+
+    The call waits ``first_pause_ms`` after the answer, sends every digit of an
+    entry ``digit_gap_ms`` apart, waits ``entry_gap_ms`` between entries (for a
+    re-prompt), then waits for the PBX to hang up. ``caller`` goes out in an
+    ``X-Ccctl-Caller`` header. Returns the path to pass as ``Call.scenario``.
+    """
+    if not all(d in "0123456789*#" for entry in entries for d in entry):
+        raise SippError("INFO digits must be 0-9, * or #")
+    if not all(c.isalnum() or c in "+-" for c in caller):
+        raise SippError("the caller must be a plain number")
+    blocks, cseq = [], 3
+    for index, entry in enumerate(entries):
+        for position, digit in enumerate(entry):
+            pause = (first_pause_ms if index == 0 else entry_gap_ms) if position == 0 \
+                else digit_gap_ms
+            blocks.append(_INFO_DIGIT.format(pause_ms=pause, cseq=cseq, digit=digit))
+            cseq += 1
+    template = (SCENARIOS / "caller_info_dtmf.xml").read_text()
+    path = workdir / "caller_info_dtmf.xml"
+    path.write_text(template.replace("__DTMF__", "".join(blocks))
+                    .replace("__CALLER__", caller or "anonymous"))
+    return path
+
+
+# -- callers that press keys (SIP INFO) -------------------------------------
+
+_INFO = """
+  <pause milliseconds="{pause_ms}"/>
+  <send retrans="500">
+    <![CDATA[
+      INFO [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:[$from_user]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: {cseq} INFO
+      [routes]
+      Max-Forwards: 70
+      Content-Type: application/dtmf-relay
+      Content-Length: [len]
+
+      Signal={key}
+      Duration=160
+    ]]>
+  </send>
+  <recv response="200"/>
+"""
+
+_CALLER_HANGS_UP = """
+  <pause milliseconds="{pause_ms}"/>
+  <send retrans="500">
+    <![CDATA[
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:[$from_user]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+      Call-ID: [call_id]
+      CSeq: {cseq} BYE
+      [routes]
+      Max-Forwards: 70
+      Content-Length: 0
+    ]]>
+  </send>
+  <recv response="200" crlf="true"/>
+"""
+
+_PBX_HANGS_UP = """
+  <recv request="BYE" timeout="{pause_ms}"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+    ]]>
+  </send>
+"""
+
+_KEYS = "0123456789*#"
+
+
+@dataclass(frozen=True)
+class Key:
+    """Press ``key`` ``after`` seconds (counted from the previous key, or the answer)."""
+
+    key: str
+    after: float = 1.5
+
+    def __post_init__(self) -> None:
+        if len(self.key) != 1 or self.key not in _KEYS:
+            raise SippError(f"{self.key!r} is not a DTMF key (one of {_KEYS})")
+
+
+def dtmf_scenario(directory: Path, keys: tuple[Key, ...], *, then_wait: float,
+                  pbx_hangs_up: bool) -> str:
+    """Write a caller scenario that presses ``keys`` as SIP INFO; return its path.
+
+    Afterwards the caller stays ``then_wait`` seconds and hangs up; or, with
+    ``pbx_hangs_up``, waits up to ``then_wait`` seconds for the PBX's BYE
+    (a call the PBX does not end then counts as failed).
+    """
+    template = (SCENARIOS / "caller_dtmf_info.xml").read_text()
+    presses = "".join(_INFO.format(pause_ms=int(k.after * 1000), cseq=10 + i, key=k.key)
+                      for i, k in enumerate(keys))
+    ending = (_PBX_HANGS_UP if pbx_hangs_up else _CALLER_HANGS_UP).format(
+        pause_ms=int(then_wait * 1000), cseq=10 + len(keys))
+    path = directory / f"caller-{''.join(k.key for k in keys) or 'nokeys'}.xml"
+    path.write_text(template.replace("<!-- KEYS -->", presses)
+                    .replace("<!-- ENDING -->", ending))
+    return str(path)

@@ -1,0 +1,249 @@
+"""Voice benchmarks on the real sandbox: ccctl against app_queue, measured in the same run.
+
+Both paths use one Asterisk, one generated configuration and the same SIPp agents:
+"ccctl" is the daemon running (callers wait in ccctl's Stasis queue); "app_queue" is
+the daemon stopped, so the generated dialplan falls back to app_queue with the same
+agents. Runs are interleaved and repeated, because this machine's speed drifts.
+
+Figures:
+* ``voice.cps_ccctl`` / ``voice.cps_app_queue`` / ``voice.cps_ratio``: the highest
+  call rate (caller → queue → agent, agent talks 0.3 s) with 0 failed calls and no
+  SIP retransmissions, median of the repeats;
+* ``voice.agent_bound_throughput_ratio``: 40 agents that ring 0.5 s and talk 2 s,
+  20 calls/s offered: completed calls per second through ccctl ÷ through app_queue;
+* ``voice.daemon_rss_mb.waiting_1k`` beside ``voice.asterisk_rss_mb.waiting_1k``:
+  memory with 1,000 callers waiting in ccctl's queue.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from ccctl.pbx import service
+from ccctl.testing import sipp
+
+NUMBER = "+46846500400"
+RATES = (10, 20, 30, 40, 50, 60)
+REPEATS = 3
+
+
+def _port(kind: socket.SocketKind = socket.SOCK_STREAM) -> int:
+    with socket.socket(socket.AF_INET, kind) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _config(directory: Path, agents: int, phone_port: int) -> Path:
+    lines = [
+        "site: {name: Bench, languages: [sv], default_language: sv}",
+        "skills: [{id: bench}]",
+        "queues:",
+        "  - {id: bench, skills: {bench: 1}, wrap_up_seconds: 0, ring_timeout_seconds: 10}",
+        "entry_points:",
+        f'  - {{id: bench, numbers: ["{NUMBER}"], destination: {{queue: bench}}}}',
+        "trunks: [{id: load, auth: true}]",
+        "pbx:",
+        f"  sip: {{bind: 127.0.0.1, port: {_port(socket.SOCK_DGRAM)}}}",
+        f"  http: {{bind: 127.0.0.1, port: {_port()}}}",
+        f"  ami: {{bind: 127.0.0.1, port: {_port()}}}",
+        "  rtp_start: 30000",
+        "  rtp_end: 35999",
+        "agents:",
+    ]
+    lines += [f'  - {{id: a{i:03d}, name: Agent {i}, extension: "{2000 + i}", '
+              f"skills: {{bench: 3}}, contact: 'sip:a{i:03d}@127.0.0.1:{phone_port}'}}"
+              for i in range(agents)]
+    path = directory / "bench.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+class Bench:
+    """One sandbox, its SIPp agent phones, and the daemon switched on and off."""
+
+    def __init__(self, workdir: Path, agents: int, ring_ms: int, talk_ms: int) -> None:
+        self.workdir = workdir
+        self.agents = [f"a{i:03d}" for i in range(agents)]
+        self.phone_port = _port(socket.SOCK_DGRAM)
+        self.config = _config(workdir, agents, self.phone_port)
+        self.secrets = workdir / "secrets.json"
+        self.rendered = service.render(self.config, self.secrets)
+        self.phones = sipp.AgentPhone(self.phone_port, "agent_talk.xml", ring_ms=ring_ms,
+                                      talk_ms=talk_ms)
+        self.box = service.start_sandbox(self.rendered, f"bench-{os.getpid()}")
+        for agent in self.agents:
+            self.box.rx(f"pjsip qualify {agent}")
+        self.daemon: subprocess.Popen[bytes] | None = None
+        self.http_port = _port()
+
+    def close(self) -> None:
+        self.daemon_off()
+        self.phones.stop()
+        self.box.stop()
+        shutil.rmtree(self.box.home, ignore_errors=True)
+
+    def _api(self, method: str, path: str) -> dict[str, Any]:
+        request = urllib.request.Request(f"http://127.0.0.1:{self.http_port}{path}",
+                                         method=method)
+        with urllib.request.urlopen(request, timeout=10) as response:
+            data: dict[str, Any] = json.loads(response.read() or b"{}")
+            return data
+
+    def daemon_on(self) -> None:
+        store = f"sqlite:///{self.workdir / f'ccctl-{time.monotonic_ns()}.db'}"
+        self.daemon = subprocess.Popen(
+            [sys.executable, "-m", "ccctl", "run", str(self.config), "--secrets",
+             str(self.secrets), "--store", store, "--http", f"127.0.0.1:{self.http_port}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if self._api("GET", "/health").get("ari") == "connected":
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("ccctl run did not come up")
+            time.sleep(0.1)
+        for agent in self.agents:
+            self._api("POST", f"/api/agents/{agent}/login")
+
+    def daemon_off(self) -> None:
+        if self.daemon is not None:
+            self.daemon.send_signal(signal.SIGTERM)
+            self.daemon.wait(timeout=30)
+            self.daemon = None
+            time.sleep(0.5)  # let Asterisk notice the app is gone
+
+    def callers(self, rate: float, calls: int, hold_ms: int) -> sipp.SippResult:
+        trunk = self.rendered.plan.trunks[0]
+        assert trunk.auth_username is not None
+        sip = self.rendered.config.pbx.sip
+        return sipp.run(sipp.Call(
+            "127.0.0.1", sip.port, NUMBER, trunk.auth_username,
+            self.rendered.secrets.trunk(trunk.name), calls=calls, rate=rate,
+            duration_ms=hold_ms, timeout_s=int(calls / rate) + hold_ms // 1000 + 60,
+            scenario="caller_answered.xml"))
+
+    def rss_mb(self, pid: int) -> float:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+
+def _mode(bench: Bench, mode: str) -> None:
+    if mode == "ccctl":
+        bench.daemon_on()
+    else:
+        bench.daemon_off()
+
+
+def max_cps(bench: Bench, figures: dict[str, list[float]]) -> None:
+    """Highest clean rate per mode; modes interleaved at every rate, repeated."""
+    for _ in range(REPEATS):
+        best = {"ccctl": 0.0, "app_queue": 0.0}
+        for rate in RATES:
+            for mode in ("ccctl", "app_queue"):
+                if best[mode] < rate - 10 and best[mode] != 0.0:
+                    continue  # already failed below this rate
+                _mode(bench, mode)
+                result = bench.callers(rate, rate * 6, hold_ms=8000)
+                clean = result.failed == 0 and result.retransmissions == 0 and result.ok
+                print(f"#   {mode:9} {rate:3d} cps: {result.successful} ok, {result.failed} "
+                      f"failed, {result.retransmissions} retransmissions", flush=True)
+                if clean:
+                    best[mode] = float(rate)
+        for mode, value in best.items():
+            figures[f"cps_{mode}"].append(value)
+
+
+def agent_bound(bench: Bench, figures: dict[str, list[float]]) -> None:
+    offered, seconds = 20, 15
+    for _ in range(REPEATS):
+        for mode in ("ccctl", "app_queue"):
+            _mode(bench, mode)
+            started = time.monotonic()
+            result = bench.callers(offered, offered * seconds, hold_ms=120_000)
+            elapsed = time.monotonic() - started
+            rate = result.successful / elapsed
+            print(f"#   {mode:9} agent-bound: {result.successful} calls in {elapsed:.1f} s "
+                  f"= {rate:.2f} calls/s ({result.failed} failed)", flush=True)
+            figures[f"agent_bound_{mode}"].append(rate)
+
+
+def waiting_rss(workdir: Path) -> tuple[float, float]:
+    bench = Bench(workdir, agents=1, ring_ms=0, talk_ms=0)
+    try:
+        bench.daemon_on()
+        bench._api("POST", f"/api/agents/{bench.agents[0]}/logout")
+        trunk = bench.rendered.plan.trunks[0]
+        assert trunk.auth_username is not None and bench.daemon is not None
+        sip = bench.rendered.config.pbx.sip
+        load = sipp.Running(sipp.Call(
+            "127.0.0.1", sip.port, NUMBER, trunk.auth_username,
+            bench.rendered.secrets.trunk(trunk.name), calls=1000, rate=100,
+            duration_ms=25_000, timeout_s=120, scenario="caller_answered.xml"))
+        deadline = time.monotonic() + 60
+        waiting = 0
+        while time.monotonic() < deadline and waiting < 1000:
+            time.sleep(1)
+            waiting = sum(q["waiting"] for q in bench._api("GET", "/api/queues")["queues"])
+        daemon_rss = bench.rss_mb(bench.daemon.pid)
+        asterisk_pid = bench.box.pid()
+        asterisk_rss = bench.rss_mb(asterisk_pid) if asterisk_pid else 0.0
+        print(f"#   {waiting} callers waiting when measured", flush=True)
+        load.wait()
+        return daemon_rss, asterisk_rss
+    finally:
+        bench.close()
+
+
+def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="ccctl-bench-voice-"))
+    figures: dict[str, list[float]] = {k: [] for k in (
+        "cps_ccctl", "cps_app_queue", "agent_bound_ccctl", "agent_bound_app_queue")}
+    try:
+        (workdir / "cps").mkdir()
+        bench = Bench(workdir / "cps", agents=60, ring_ms=0, talk_ms=300)
+        try:
+            max_cps(bench, figures)
+        finally:
+            bench.close()
+        (workdir / "bound").mkdir()
+        bench = Bench(workdir / "bound", agents=40, ring_ms=500, talk_ms=2000)
+        try:
+            agent_bound(bench, figures)
+        finally:
+            bench.close()
+        (workdir / "rss").mkdir()
+        daemon_rss, asterisk_rss = waiting_rss(workdir / "rss")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    med = {k: statistics.median(v) for k, v in figures.items()}
+    print(f"figure: voice.cps_ccctl = {med['cps_ccctl']:.0f} calls/s")
+    print(f"figure: voice.cps_app_queue = {med['cps_app_queue']:.0f} calls/s")
+    print(f"figure: voice.cps_ratio = {med['cps_ccctl'] / max(med['cps_app_queue'], 1):.2f} x")
+    print(f"figure: voice.agent_bound_ccctl = {med['agent_bound_ccctl']:.2f} calls/s")
+    print(f"figure: voice.agent_bound_app_queue = {med['agent_bound_app_queue']:.2f} calls/s")
+    ratio = med["agent_bound_ccctl"] / max(med["agent_bound_app_queue"], 0.01)
+    print(f"figure: voice.agent_bound_throughput_ratio = {ratio:.2f} x")
+    print(f"figure: voice.daemon_rss_mb.waiting_1k = {daemon_rss:.1f} MB")
+    print(f"figure: voice.asterisk_rss_mb.waiting_1k = {asterisk_rss:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
