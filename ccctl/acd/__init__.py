@@ -1,0 +1,1 @@
+"""Routing core: pure, clock-injected ACD. Start at :class:`ccctl.acd.router.Router`."""
