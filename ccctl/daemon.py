@@ -10,6 +10,7 @@ generated dialplan sends callers to app_queue, so they still reach someone.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import time
@@ -71,6 +72,9 @@ class Daemon:
 
     async def _run(self, store: Store) -> None:
         self.router = replay(await store.recover(), Router(setup.router_config(self.cc)))
+        # The restored state is long-lived: keep full collections from walking it
+        # (measured in bench/acd_route.py: the p99 without this is several times worse).
+        gc.freeze()
         journal = Journal(store)
         async with asyncio.TaskGroup() as tasks:
             def spawn(coro: Coroutine[Any, Any, None]) -> None:
