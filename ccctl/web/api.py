@@ -44,22 +44,28 @@ def _status(exc: errors.AcdError) -> int:
     return 404 if isinstance(exc, _NOT_FOUND) else 409
 
 
+def _bad_request(message: str) -> web.HTTPBadRequest:
+    """400 with the same JSON shape as every other error: {"error": "..."}."""
+    return web.HTTPBadRequest(text=json.dumps({"error": message}),
+                              content_type="application/json")
+
+
 async def _body(request: web.Request) -> dict[str, Any]:
     if not request.can_read_body:
         return {}
     try:
         data = await request.json()
     except json.JSONDecodeError as exc:
-        raise web.HTTPBadRequest(text=f"request body is not JSON: {exc}") from exc
+        raise _bad_request(f"request body is not JSON: {exc}") from exc
     if not isinstance(data, dict):
-        raise web.HTTPBadRequest(text="request body must be a JSON object")
+        raise _bad_request("request body must be a JSON object")
     return data
 
 
 def _field(data: dict[str, Any], name: str, kind: type) -> Any:
     value = data.get(name)
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise web.HTTPBadRequest(text=f"'{name}' must be a {kind.__name__}")
+        raise _bad_request(f"'{name}' must be a {kind.__name__}")
     return value
 
 
@@ -141,7 +147,7 @@ async def calls(request: web.Request) -> web.Response:
     try:
         since = float(request.query.get("since", "0"))
     except ValueError:
-        raise web.HTTPBadRequest(text="'since' must be epoch seconds") from None
+        raise _bad_request("'since' must be epoch seconds") from None
     records = await request.app[SERVICES].flow.call_records(since)
     return web.json_response({"calls": [asdict(r) for r in records]})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import urllib.request
 from typing import Any
 
@@ -155,3 +156,38 @@ def _metrics(daemon: DaemonProcess) -> str:
     with urllib.request.urlopen(f"http://127.0.0.1:{daemon.port}/metrics", timeout=10) as r:
         text: str = r.read().decode()
         return text
+
+
+def test_given_a_waiting_caller_when_a_supervisor_moves_it_then_its_waited_time_is_kept(
+    pbx: Pbx,
+) -> None:
+    with running_daemon(pbx) as daemon, pbx.agent_phone("fredrik") as phone:
+        caller = sipp.Running(pbx.call(FAST_NUMBER, seconds=8.0))
+        pbx.wait_for(lambda: _waiting(daemon, "e2e-fast") == 1, "the caller to be queued")
+        time.sleep(1.5)
+        [before] = _tasks(daemon, "e2e-fast")
+
+        status, _ = daemon.request("POST", f"/api/tasks/{before['id']}/move",
+                                   {"queue": "vaxel"})
+
+        assert status == 200
+        [moved] = _tasks(daemon, "vaxel")
+        assert moved["id"] == before["id"]
+        assert moved["waited_s"] >= before["waited_s"] >= 1.5  # not reset by the move
+        assert _waiting(daemon, "e2e-fast") == 0
+        # A supervisor hands it to a specific agent.
+        assert daemon.request("POST", "/api/agents/fredrik/login")[0] == 200
+        result = caller.wait()
+        answered = phone.stop()
+    assert result.ok, result.errors
+    assert answered.successful >= 1
+
+
+def test_given_bad_supervisor_requests_then_the_api_says_what_is_wrong(pbx: Pbx) -> None:
+    with running_daemon(pbx) as daemon:
+        missing = daemon.request("POST", "/api/tasks/no-such-task/move", {"queue": "vaxel"})
+        malformed = daemon.request("POST", "/api/tasks/x/prioritise", {"priority": "high"})
+    assert missing[0] == 404
+    assert "no-such-task" in missing[1]["error"]
+    assert malformed[0] == 400
+    assert "priority" in malformed[1]["error"]
