@@ -21,11 +21,14 @@ from ccctl.ami import AmiError, Credentials
 from ccctl.config import ConfigError, json_schema, load
 from ccctl.dialplan import Layout, PlanError, SecretsError
 from ccctl.hours import cli as hours_cli
+from ccctl.hours.sync import SyncReport
+from ccctl.ident import cli as ident_cli
 from ccctl.pbx import service
 from ccctl.pbx.files import changes, unified_diff
 from ccctl.pbx.image import ImageError, ensure_image
 from ccctl.pbx.reload import ReloadError, reload
-from ccctl.pbx.sandbox import SandboxError
+from ccctl.pbx.sandbox import SandboxError, install_standard_sounds
+from ccctl.prompts import cli as prompts_cli
 from ccctl.storm import cli as storm_cli
 from ccctl.testing import sipp
 
@@ -109,7 +112,14 @@ def _cmd_reload(args: argparse.Namespace) -> int:
     else:
         print(f"reloaded {', '.join(report.modules) or 'nothing'} for "
               f"{', '.join(report.changed)}; verified")
+    _print_hours(asyncio.run(service.sync_hours(credentials, rendered.config)))
     return 0
+
+
+def _print_hours(reports: list[SyncReport]) -> None:
+    for report in reports:
+        print(f"hours {report.schedule}: {report.written} day(s) written, "
+              f"{report.deleted} stale deleted")
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -123,13 +133,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_pbx_build(args: argparse.Namespace) -> int:
     image = ensure_image()
+    if install_standard_sounds(image):
+        print(f"{image.root}: Swedish standard sounds installed")
     print(f"{image.root}: {image.version()}")
     return 0
 
 
 def _cmd_pbx_up(args: argparse.Namespace) -> int:
     rendered = _render(args)
-    box = service.start_sandbox(rendered, args.name)
+    box = service.start_sandbox(rendered, args.name,
+                                prompts=args.secrets.parent / "prompts" / args.name)
+    _print_hours(asyncio.run(service.sync_hours(service.sandbox_credentials(rendered),
+                                                rendered.config)))
     print(service.connection_summary(rendered, box, args.secrets), flush=True)
     if not args.foreground:
         return 0
@@ -281,6 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_pbx_call)
     storm_cli.add_parsers(sub)
     hours_cli.add_parsers(sub)
+    ident_cli.add_parsers(sub)
+    prompts_cli.add_parsers(sub)
     return parser
 
 

@@ -16,6 +16,7 @@ import phonenumbers
 from ccctl.config.errors import Problem, Severity, format_path
 from ccctl.config.models import ContactCenter, Queue
 from ccctl.config.sourcemap import FieldPath, SourceMap
+from ccctl.menus.crossref import check as check_ivr
 
 
 class _HasId(Protocol):
@@ -54,14 +55,14 @@ class _Checker:
                    f"give each a different {what}")
 
     def known(self, path: FieldPath, kind: str, name: str, defined: Iterable[str],
-              *, key: bool = False) -> None:
+              *, key: bool = False, section: str = "") -> None:
         names = list(defined)
         if name in names:
             return
         close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
         hint = (f"did you mean {close[0]!r}?" if close
-                else f"define it under '{kind}s:'" + (f" (defined: {', '.join(names)})"
-                                                     if names else ""))
+                else f"define it under '{section or kind + 's'}:'"
+                + (f" (defined: {', '.join(names)})" if names else ""))
         self.error(path, f"{kind} {name!r} is not defined", hint, key=key)
 
 
@@ -72,6 +73,7 @@ def check(config: ContactCenter, sources: SourceMap) -> tuple[list[Problem], lis
     _agents(checker)
     _queues(checker)
     _entry_points(checker)
+    check_ivr(checker)
     return checker.errors, checker.warnings
 
 
@@ -122,8 +124,9 @@ def _entry_points(checker: _Checker) -> None:
     config = checker.config
     queues = [queue.id for queue in config.queues]
     for index, entry in enumerate(config.entry_points):
-        checker.known(("entry_points", index, "destination", "queue"), "queue",
-                      entry.destination.queue, queues)
+        if entry.destination is not None:
+            checker.known(("entry_points", index, "destination", "queue"), "queue",
+                          entry.destination.queue, queues)
         if entry.language is not None:
             _offered(checker, ("entry_points", index, "language"), entry.language)
     _numbers_once(checker)

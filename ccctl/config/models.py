@@ -9,7 +9,6 @@ error can point at the YAML node that holds the bad reference.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -21,31 +20,28 @@ from pydantic import (
     model_validator,
 )
 
-Id = Annotated[
-    str,
-    Field(
-        pattern=r"^[a-z][a-z0-9_-]{0,39}$",
-        description="Identifier: lower-case ASCII letter, then letters, digits, '-' or '_'",
-    ),
+# The shared annotated types live in ccctl.config.types; re-exported here.
+from ccctl.config.types import (
+    DialString,
+    Extension,
+    Id,
+    LanguageCode,
+    LocalizedText,
+    Port,
+    Seconds,
+    SkillLevel,
+)
+from ccctl.hours.models import Schedule
+from ccctl.ident.models import Directory, NumberRule
+from ccctl.menus.models import Action, Menu
+from ccctl.prompts.models import Prompt
+
+__all__ = [
+    "CLOSED_ACTIONS", "NO_AGENTS_ACTIONS", "Action", "Agent", "ContactCenter", "Destination",
+    "Device", "DialString", "EntryPoint", "Extension", "Group", "Id", "LanguageCode", "Listener",
+    "LocalizedText", "Menu", "Model", "Pbx", "Port", "Queue", "Schedule", "Seconds",
+    "ServiceLevel", "Site", "Skill", "SkillLevel", "Trunk",
 ]
-LanguageCode = Annotated[
-    str, Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 language code, e.g. sv, en")
-]
-DialString = Annotated[
-    str,
-    Field(
-        pattern=r"^\+?[0-9]{2,20}$",
-        description="A number as dialled: digits with an optional leading '+'",
-    ),
-]
-Extension = Annotated[
-    str, Field(pattern=r"^[0-9]{2,8}$", description="Internal extension, 2-8 digits")
-]
-SkillLevel = Annotated[int, Field(ge=1, le=5, description="Skill level 1 (basic) to 5 (expert)")]
-Seconds = Annotated[int, Field(ge=0, le=86_400, description="Seconds, 0 to 86400")]
-Port = Annotated[int, Field(ge=1, le=65_535, description="TCP/UDP port, 1 to 65535")]
-# A name per language: {sv: Socialtjänst, en: Social services}
-LocalizedText = dict[LanguageCode, Annotated[str, Field(min_length=1, max_length=200)]]
 
 
 class Model(BaseModel):
@@ -157,6 +153,17 @@ class Queue(Model):
         default=20, ge=5, le=300, description="Ring an agent this long before trying the next"
     )
     priority: int = Field(default=0, ge=0, le=100, description="Higher is served first")
+    no_agents: Action | None = Field(
+        default=None,
+        description="When no agent is logged in: message, voicemail, callback, queue "
+        "(overflow to another queue) or wait (keep waiting); default: the call ends",
+    )
+
+    @field_validator("no_agents")
+    @classmethod
+    def _no_agents_kind(cls, value: Action | None) -> Action | None:
+        _allowed(value, NO_AGENTS_ACTIONS, "no_agents")
+        return value
 
 
 class Destination(Model):
@@ -174,7 +181,51 @@ class EntryPoint(Model):
     language: LanguageCode | None = Field(
         default=None, description="Language of this number; default: site default_language"
     )
-    destination: Destination = Field(description="Where the calls go")
+    destination: Destination | None = Field(
+        default=None, description="Where the calls go when there is no menu"
+    )
+    hours: Id | None = Field(
+        default=None, description="Opening-hours schedule id; default: always open"
+    )
+    closed: Action | None = Field(
+        default=None,
+        description="When closed: message, voicemail, callback or transfer (needs 'hours')",
+    )
+    storm: bool = Field(
+        default=True, description="Play a storm message set with 'ccctl storm set' for this "
+        "entry point or for all"
+    )
+    anumber_directory: Id | None = Field(
+        default=None,
+        description="Directory id: look the caller's number up before the greeting (name, "
+        "routing; a record's language skips the language menu)",
+    )
+    greeting: Id | None = Field(
+        default=None, description="Prompt id played after the opening-hours check"
+    )
+    language_menu: Id | None = Field(
+        default=None, description="Menu id of a language menu (options of action language)"
+    )
+    menu: Id | dict[LanguageCode, Id] | None = Field(
+        default=None,
+        description="Menu id, or a menu id per language; languages not listed use the "
+        "site default_language's menu",
+    )
+
+    @field_validator("closed")
+    @classmethod
+    def _closed_kind(cls, value: Action | None) -> Action | None:
+        _allowed(value, CLOSED_ACTIONS, "closed")
+        return value
+
+    @model_validator(mode="after")
+    def _goes_somewhere(self) -> EntryPoint:
+        if self.destination is None and self.menu is None:
+            raise ValueError("an entry point needs 'destination: {queue: ...}' or a 'menu'")
+        if self.hours is not None and self.closed is None:
+            raise ValueError(f"entry point {self.id!r} has hours but no 'closed' action; add "
+                             "e.g. closed: {action: message, prompt: stangt}")
+        return self
 
 
 class Trunk(Model):
@@ -220,6 +271,14 @@ class Pbx(Model):
     rtp_start: Port = Field(default=10000, description="First UDP port for media")
     rtp_end: Port = Field(default=10999, description="Last UDP port for media")
     stasis_app: Id = Field(default="ccctl", description="ARI application name of the daemon")
+    prompts_dir: str = Field(
+        default="${ASTVARLIBDIR}/ccctl/prompts",
+        description="Prompt directory as Asterisk sees it (<dir>/<lang>/<prompt>.wav); "
+        "may start with ${ASTVARLIBDIR} or ${ASTDATADIR}",
+    )
+    agi: Listener = Field(
+        default=Listener(port=4573), description="ccctl's FastAGI server (identification)"
+    )
     templates_dir: str | None = Field(
         default=None, description="Directory searched for operator overrides of the templates"
     )
@@ -244,3 +303,22 @@ class ContactCenter(Model):
         min_length=1, description="Numbers callers dial"
     )
     trunks: tuple[Trunk, ...] = Field(default=(), description="SIP trunks to operators")
+    prompts: tuple[Prompt, ...] = Field(default=(), description="What callers hear")
+    menus: tuple[Menu, ...] = Field(default=(), description="DTMF menus and language menus")
+    hours: tuple[Schedule, ...] = Field(default=(), description="Opening-hours schedules")
+    directories: tuple[Directory, ...] = Field(
+        default=(), description="Where caller records are looked up (identification)"
+    )
+    number_rules: tuple[NumberRule, ...] = Field(
+        default=(), description="What entered case or customer numbers must look like"
+    )
+
+
+CLOSED_ACTIONS = ("message", "voicemail", "callback", "transfer")
+NO_AGENTS_ACTIONS = ("message", "voicemail", "callback", "queue", "wait")
+
+
+def _allowed(action: Action | None, kinds: tuple[str, ...], where: str) -> None:
+    if action is not None and action.action not in kinds:
+        raise ValueError(f"action {action.action!r} is not possible as {where}; "
+                         f"use one of {', '.join(kinds)}")

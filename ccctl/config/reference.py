@@ -69,6 +69,11 @@ def _structure(inner: Any, metadata: list[Any]) -> str:
         return f"mapping {_describe_type(key, [])} → {_describe_type(value, [])}"
     if isinstance(inner, type) and issubclass(inner, BaseModel):
         return f"mapping ([{inner.__name__}](#{inner.__name__.lower()}))"
+    if _model_members(inner):  # a union of models, e.g. an action chosen by 'action:'
+        return "one of " + ", ".join(f"[{m.__name__}](#{m.__name__.lower()})"
+                                     for m in _model_members(inner))
+    if get_origin(inner) in (Union, types.UnionType):
+        return " or ".join(_describe_type(arg, []) for arg in get_args(inner))
     if isinstance(inner, type) and issubclass(inner, Enum):
         return "one of " + ", ".join(f"`{member.value}`" for member in inner)
     plain = {int: "integer", float: "number", bool: "true/false", str: "text"}
@@ -92,18 +97,31 @@ def _models_in_order(root: type[BaseModel]) -> dict[type[BaseModel], list[str]]:
     found: dict[type[BaseModel], list[str]] = {}
 
     def visit(model: type[BaseModel], path: str) -> None:
+        seen = model in found
         found.setdefault(model, []).append(path)
+        if seen:  # recursive models (an action's 'then' is an action) are listed once
+            return
         for name, info in model.model_fields.items():
             inner = unwrap(info.annotation)
             suffix = ""
             while get_origin(inner) in (tuple, dict):
                 suffix += "[]" if get_origin(inner) is tuple else ".*"
                 inner = unwrap(get_args(inner)[-1 if get_origin(inner) is dict else 0])
-            if isinstance(inner, type) and issubclass(inner, BaseModel):
-                visit(inner, f"{path}.{name}{suffix}".lstrip("."))
+            for member in _model_members(inner) or [inner]:
+                if isinstance(member, type) and issubclass(member, BaseModel):
+                    visit(member, f"{path}.{name}{suffix}".lstrip("."))
 
     visit(root, "")
     return found
+
+
+def _model_members(annotation: Any) -> list[type[BaseModel]]:
+    """The models of a union of several models (``Action``), else an empty list."""
+    if get_origin(annotation) not in (Union, types.UnionType):
+        return []
+    members = [unwrap(arg) for arg in get_args(annotation) if arg is not type(None)]
+    models_only = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
+    return models_only if len(models_only) == len(members) else []
 
 
 def render() -> str:

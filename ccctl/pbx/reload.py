@@ -29,6 +29,7 @@ RELOAD_MODULE: dict[str, str] = {
     "http.conf": "http",
     "rtp.conf": "res_rtp_asterisk.so",
     "musiconhold.conf": "res_musiconhold.so",
+    "voicemail.conf": "app_voicemail.so",
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from ccctl.config.models import Pbx
 from ccctl.pbx.image import Image
+from ccctl.prompts.sounds import install_sounds
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +82,40 @@ class Sandbox:
             path.chmod(0o640)  # generated files hold secrets
         self._chown_tree()
         self._resolve_own_hostname()
+
+    def prompts_path(self, prompts_dir: str) -> Path:
+        """Where ``pbx.prompts_dir`` (as Asterisk sees it) lies on the host, for this instance."""
+        inside = (prompts_dir.replace("${ASTVARLIBDIR}", str(self.inside / "var/lib"))
+                  .replace("${ASTDATADIR}", "/usr/share/asterisk"))
+        if not inside.startswith("/") or "${" in inside or ".." in Path(inside).parts:
+            raise SandboxError(
+                f"pbx.prompts_dir {prompts_dir!r} is not an absolute path inside the sandbox; "
+                "use an absolute path or start it with ${ASTVARLIBDIR} or ${ASTDATADIR}")
+        return self.image.root / inside.lstrip("/")
+
+    def install_prompts(self, built: Path, prompts_dir: str) -> Path:
+        """Copy a ``ccctl prompts build`` output (``<lang>/<id>.wav``) to ``prompts_dir``.
+
+        The previous prompts are replaced as a whole (copied beside, then swapped),
+        so the instance never plays a mix of two builds. Returns the host path.
+        """
+        if not built.is_dir():
+            raise SandboxError(f"no built prompts in {built}; run 'ccctl prompts build' first")
+        target = self.prompts_path(prompts_dir)
+        staging = target.with_name(target.name + ".ccctl-new")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(built, staging, ignore=shutil.ignore_patterns(".*", "*.txt"))
+        uid, gid = self.image.asterisk_uid_gid()
+        for dirpath, _dirnames, filenames in os.walk(staging):
+            os.chown(dirpath, uid, gid)
+            for name in filenames:
+                os.chown(os.path.join(dirpath, name), uid, gid)
+        old = target.with_name(target.name + ".ccctl-old")
+        if target.exists():
+            target.rename(old)
+        staging.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+        return target
 
     def _resolve_own_hostname(self) -> None:
         """Asterisk looks up the host name to find its own address; keep that on loopback.
@@ -250,6 +286,15 @@ def _ice_host_candidates() -> str:
     return "\n".join(lines) + "\n"
 
 
+def install_standard_sounds(image: Image) -> bool:
+    """Synthesise the Swedish sounds Asterisk's own apps need into the image (idempotent).
+
+    Asterisk ships no Swedish sounds; see :mod:`ccctl.prompts.sounds`. False when
+    the image already has them (a stamp file records what was written).
+    """
+    return install_sounds(image.root / "usr/share/asterisk/sounds/sv")
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -273,9 +318,11 @@ def _check_ports_free(pbx: Pbx) -> None:
               (socket.SOCK_STREAM, pbx.ami.bind, pbx.ami.port, "AMI")]
     for kind, host, port, what in checks:
         with socket.socket(socket.AF_INET, kind) as probe:
-            # Asterisk itself binds with SO_REUSEADDR: a TIME-WAIT left by an
-            # earlier AMI client must not count as "in use".
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if kind == socket.SOCK_STREAM:
+                # Asterisk binds TCP with SO_REUSEADDR: a TIME-WAIT left by an earlier
+                # AMI client must not count as "in use". (Not for UDP: there it would
+                # let the probe share a port that is really taken.)
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind((host, port))
             except OSError as exc:

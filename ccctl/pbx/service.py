@@ -7,16 +7,20 @@ target directory and the AMI credentials, for the sandbox and for an existing
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from ccctl.ami import Credentials
+from ccctl.ami import AmiClient, Credentials
 from ccctl.config import ContactCenter, load_config
 from ccctl.dialplan import Layout, PbxPlan, Secrets, build_plan, load_or_create, render_asterisk
+from ccctl.hours.sync import SyncReport, sync
 from ccctl.pbx.image import Image, default_cache_dir, ensure_image
 from ccctl.pbx.reload import Expectations
 from ccctl.pbx.sandbox import Sandbox
+from ccctl.prompts.build import build as build_prompts
 
 
 def default_state_dir() -> Path:
@@ -32,6 +36,7 @@ def default_state_dir() -> Path:
 class Rendered:
     """A configuration and everything generated from it."""
 
+    path: Path
     config: ContactCenter
     plan: PbxPlan
     secrets: Secrets
@@ -54,14 +59,17 @@ def render(
         # A relative pbx.templates_dir is relative to the config file, not to the cwd.
         templates_dir = config_path.parent / cc.pbx.templates_dir
     files = render_asterisk(plan, secrets, templates_dir=templates_dir, layout=layout)
-    return Rendered(cc, plan, secrets, files)
+    return Rendered(config_path, cc, plan, secrets, files)
 
 
 def expectations(plan: PbxPlan) -> Expectations:
     """What a live Asterisk must hold once ``plan`` is loaded (context names as generated)."""
-    contexts = {"ccctl-inbound", "ccctl-agents"}
+    contexts = {"ccctl-inbound", "ccctl-agents", "ccctl-storm"}
     contexts |= {f"ccctl-entry-{e.id}" for e in plan.entry_points}
     contexts |= {f"ccctl-queue-{q.id}" for q in plan.queues}
+    contexts |= {f"ccctl-menu-{m.id}" for m in plan.menus}
+    contexts |= {f"ccctl-menu-{m.id}-options" for m in plan.menus}
+    contexts |= {f"ccctl-hours-{s.id}" for s in plan.schedules}
     return Expectations(
         endpoints=frozenset([a.name for a in plan.agents] + [t.name for t in plan.trunks]),
         contexts=frozenset(contexts),
@@ -81,12 +89,24 @@ def sandbox(name: str) -> Sandbox:
     return Sandbox(Image(default_cache_dir() / "asterisk-root"), name)
 
 
-def start_sandbox(rendered: Rendered, name: str) -> Sandbox:
-    """Install the rendered files into a fresh config tree and start Asterisk."""
+def start_sandbox(rendered: Rendered, name: str, *, prompts: Path | None = None) -> Sandbox:
+    """Install the rendered files (and, given a build directory, the prompts built from
+    the configuration) into a fresh config tree and start Asterisk."""
     box = Sandbox(ensure_image(), name)
     box.install(rendered.files)
+    if prompts is not None:
+        build_prompts(rendered.path, prompts)
+        box.install_prompts(prompts, rendered.config.pbx.prompts_dir)
     box.start(rendered.config.pbx)
     return box
+
+
+async def sync_hours(credentials: Credentials, cc: ContactCenter,
+                     today: dt.date | None = None) -> list[SyncReport]:
+    """Holidays, reduced days and exceptions of every schedule into AstDB (see hours.sync)."""
+    day = today or dt.datetime.now(ZoneInfo(cc.site.timezone)).date()
+    async with AmiClient(credentials) as ami:
+        return [await sync(ami, schedule, day) for schedule in cc.hours]
 
 
 def connection_summary(rendered: Rendered, box: Sandbox, secrets_path: Path) -> str:
@@ -104,7 +124,8 @@ def connection_summary(rendered: Rendered, box: Sandbox, secrets_path: Path) -> 
     lines += [f"    {a.name:<10} ext {a.extension}  {'WebRTC' if a.webrtc else 'SIP phone'}"
               for a in plan.agents]
     lines.append("  Entry numbers:")
-    lines += [f"    {r.number:<14} → {r.entry_point} ({r.language}) → queue {r.queue}"
+    lines += [f"    {r.number:<14} → {r.entry_point} ({r.language}) → "
+              + (f"queue {r.queue}" if r.queue else "opening hours and menus")
               for r in plan.inbound_routes]
     if plan.trunks:
         lines.append(f"  Test call      ccctl pbx call CONFIG {plan.inbound_routes[0].number}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import ipaddress
 import shutil
+import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -63,7 +64,9 @@ class Call:
             sipp, f"{self.host}:{self.port}", "-sf", str(scenario),
             "-s", self.number, "-au", self.from_user, "-ap", self.password,
             "-set", "from_user", self.from_user,
-            "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", "0",
+            # An explicit free port: SIPp's own default would take 5060 when it is free,
+            # i.e. the port a `make run` sandbox wants.
+            "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", str(free_udp_port()),
             "-m", str(self.calls), "-r", str(self.rate), "-d", str(self.duration_ms),
             "-timeout", f"{self.timeout_s}s", "-timeout_error", "-nostdin",
             "-trace_stat", "-stf", str(workdir / "stat.csv"), "-fd", "1",
@@ -71,6 +74,13 @@ class Call:
             "-recv_timeout", "10s",
             "-trace_logs", "-log_file", str(workdir / "actions.log"),
         ]
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 class Running:

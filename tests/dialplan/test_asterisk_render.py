@@ -25,9 +25,10 @@ Setting = Callable[[str, str, str], list[str]]
 
 GOLDEN = Path(__file__).parent / "golden"
 SANDBOX_FILES = {"pjsip.conf", "extensions.conf", "queues.conf", "manager.conf",
-                 "ari.conf", "http.conf", "rtp.conf"}
+                 "ari.conf", "http.conf", "rtp.conf", "voicemail.conf"}
 INCLUDE_FILES = {"ccctl-pjsip.conf", "ccctl-extensions.conf", "ccctl-queues.conf",
-                 "ccctl-manager.conf", "ccctl-ari.conf", "README.ccctl.txt"}
+                 "ccctl-manager.conf", "ccctl-ari.conf", "ccctl-voicemail.conf",
+                 "README.ccctl.txt"}
 
 
 def _sections(text: str) -> list[str]:
@@ -201,7 +202,7 @@ def test_given_example_then_every_number_reaches_its_entry_and_others_are_unallo
     assert "n,Set(CHANNEL(language)=en)" in english
     assert english[-1] == "n,Goto(ccctl-queue-vaxel,s,1)"
     queue = conf_setting(extensions, "ccctl-queue-vaxel", "same")
-    assert queue[0] == "n,Stasis(ccctl,queue,vaxel)"
+    assert "n,Stasis(ccctl,queue,vaxel)" in queue
     assert "n,Queue(vaxel)" in queue
 
 
