@@ -150,17 +150,17 @@ class VoiceFlow:
         if leg.task_id in self.bridges:
             log.info("call %s: caller hung up", leg.task_id)
             await self._end_call(leg.task_id, agent_channel)
-            await self._record(leg.task_id, "answered")
+            await self.record(leg.task_id, "answered")
             await self.feed(ev.CallEnded(task_id=leg.task_id))
         else:
             log.info("call %s: caller abandoned", leg.task_id)
             if agent_channel is not None:
                 self.legs.pop(agent_channel, None)
                 await self._hangup(agent_channel)
-            await self._record(leg.task_id, "abandoned")
+            await self.record(leg.task_id, "abandoned")
             await self.feed(ev.Abandoned(task_id=leg.task_id))
 
-    async def _record(self, task_id: str, outcome: str) -> None:
+    async def record(self, task_id: str, outcome: str) -> None:
         """The call record, written from the core's view of the task before it ends."""
         task = self.router.core.tasks.get(task_id)
         if task is None:
@@ -178,7 +178,7 @@ class VoiceFlow:
             log.info("call %s: agent %s hung up", leg.task_id, leg.agent_id)
             caller = self.callers.pop(leg.task_id, None)
             await self._end_call(leg.task_id, caller)
-            await self._record(leg.task_id, "answered")
+            await self.record(leg.task_id, "answered")
             await self.feed(ev.CallEnded(task_id=leg.task_id))
             return
         reason = {_NO_ANSWER: "rona", _BUSY: "rejected", _REJECTED: "rejected"}.get(

@@ -75,7 +75,9 @@ async def _caller_gone(flow: VoiceFlow, task_id: str, state: TaskState) -> None:
     log.info("call %s: the caller left while ccctl was away", task_id)
     flow.callers.pop(task_id, None)
     flow.legs.pop(task_id, None)
-    event: ev.Event = (ev.CallEnded(task_id=task_id) if state is TaskState.IN_SERVICE
+    in_service = state is TaskState.IN_SERVICE
+    await flow.record(task_id, "answered" if in_service else "abandoned")
+    event: ev.Event = (ev.CallEnded(task_id=task_id) if in_service
                        else ev.Abandoned(task_id=task_id))
     await _feed(flow, event)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 import urllib.request
 from typing import Any
@@ -191,3 +193,35 @@ def test_given_bad_supervisor_requests_then_the_api_says_what_is_wrong(pbx: Pbx)
     assert "no-such-task" in missing[1]["error"]
     assert malformed[0] == 400
     assert "priority" in malformed[1]["error"]
+
+
+def test_given_asterisk_is_killed_during_calls_then_the_daemon_settles_every_task(
+    pbx: Pbx,
+) -> None:
+    with running_daemon(pbx) as daemon, pbx.agent_phone("fredrik"):
+        assert daemon.request("POST", "/api/agents/fredrik/login")[0] == 200
+        talking = sipp.Running(pbx.call(MAIN_NUMBER, seconds=30.0))
+        pbx.wait_for(lambda: daemon.request("GET", "/api/agents/fredrik")[1].get("state")
+                     == "busy", "fredrik to be talking")
+        waiting = sipp.Running(pbx.call(FAST_NUMBER, seconds=30.0))
+        pbx.wait_for(lambda: _waiting(daemon, "e2e-fast") == 1, "a second caller waiting")
+        pid = pbx.box.pid()
+        assert pid is not None
+
+        os.kill(pid, signal.SIGKILL)  # every call dies with it
+        pbx.wait_for(lambda: daemon.request("GET", "/health")[0] == 503, "the daemon to notice")
+        pbx.box.start(pbx.rendered().config.pbx)
+        pbx.wait_for(lambda: daemon.request("GET", "/health")[0] == 200, "the reconnect",
+                     timeout=30)
+
+        pbx.wait_for(lambda: all(q["waiting"] == 0 for q in
+                                 daemon.request("GET", "/api/queues")[1]["queues"]),
+                     "no task left waiting for a call that no longer exists")
+        state = daemon.request("GET", "/api/agents/fredrik")[1]["state"]
+        assert state in ("wrap_up", "available"), f"fredrik left {state}"
+        outcomes = sorted(r["outcome"] for r in daemon.request("GET", "/api/calls")[1]["calls"])
+        assert outcomes == ["abandoned", "answered"]
+        assert "ended while ccctl was away" in daemon.log() or \
+            "left while ccctl was away" in daemon.log()
+    for call in (talking, waiting):
+        call.wait()  # the callers lost their calls with Asterisk; nothing to assert there
