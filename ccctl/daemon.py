@@ -29,6 +29,7 @@ from ccctl.config.models import ContactCenter
 from ccctl.dialplan import Secrets
 from ccctl.store import Store, open_store
 from ccctl.voice import setup
+from ccctl.voice.announce import Announcer
 from ccctl.voice.flow import VoiceFlow
 from ccctl.voice.journal import Journal, replay
 from ccctl.voice.resync import reconcile
@@ -80,8 +81,11 @@ class Daemon:
             def spawn(coro: Coroutine[Any, Any, None]) -> None:
                 tasks.create_task(coro)
 
+            announcer = Announcer(self.router, lambda: self.ari.rest,
+                                  {q.id: q.announcements for q in self.cc.queues}, self.clock,
+                                  self.cc.site.default_language)
             self.flow = VoiceFlow(self.router, journal, lambda: self.ari.rest, self.clock,
-                                  spawn)
+                                  spawn, announcer=announcer)
             for queue in setup.queue_configs(self.cc):
                 await self.flow.feed(ev.ConfigureQueue(queue=queue))
             async with AriConnection(ari_settings(self.cc, self.secrets), self.flow.on_ari,
@@ -90,9 +94,10 @@ class Daemon:
                 try:
                     ticker = tasks.create_task(self._tick(journal))
                     watchdog = tasks.create_task(self.watchdog.run())
+                    announcing = tasks.create_task(announcer.run())
                     await self.stopping.wait()
-                    ticker.cancel()
-                    watchdog.cancel()
+                    for task in (ticker, watchdog, announcing):
+                        task.cancel()
                 finally:
                     await runner.cleanup()
             await store.save_snapshot(journal.last_seq, self.router.snapshot())

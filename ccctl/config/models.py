@@ -134,6 +134,25 @@ class ServiceLevel(Model):
     within_seconds: int = Field(gt=0, le=3600, description="Answer-time target in seconds")
 
 
+class Announcements(Model):
+    """What a waiting caller is told, in their language, by the ccctl daemon.
+
+    Recomputed for each caller every time: their own position, and the expected
+    wait from their position, the agents who can take the call and recent
+    handle times (see docs/ewt.md).
+    """
+
+    first_after_seconds: int = Field(
+        default=20, ge=0, le=3600, description="Wait this long before the first announcement")
+    every_seconds: int = Field(
+        default=60, ge=0, le=3600, description="Repeat this often; 0 = only once")
+    position: bool = Field(default=True, description='Say the position: "Du är nummer 3 i kön"')
+    expected_wait: bool = Field(
+        default=True, description='Say the expected wait in whole minutes ("mer än" when unsure)')
+    agents_answering: bool = Field(
+        default=False, description='Say how many agents are answering ("Det finns 4 …")')
+
+
 class Queue(Model):
     """Where calls wait for an agent with the required skills."""
 
@@ -157,6 +176,10 @@ class Queue(Model):
         default=None,
         description="When no agent is logged in: message, voicemail, callback, queue "
         "(overflow to another queue) or wait (keep waiting); default: the call ends",
+    )
+    announcements: Announcements | None = Field(
+        default_factory=Announcements,
+        description="Periodic announcements while the caller waits (null: none)",
     )
 
     @field_validator("no_agents")

@@ -60,6 +60,8 @@ _PHRASES: dict[str, tuple[PromptKind, str, str]] = {
     "queue-more-than": (PromptKind.QUEUE, "mer än", "more than"),
     "queue-less-than": (PromptKind.QUEUE, "mindre än", "less than"),
     "queue-minute": (PromptKind.QUEUE, "minut.", "minute."),
+    # "ett minut" is wrong Swedish: one minute has its own phrase.
+    "queue-one-minute": (PromptKind.QUEUE, "en minut.", "one minute."),
     "queue-minutes": (PromptKind.QUEUE, "minuter.", "minutes."),
     "queue-agents-pre": (PromptKind.QUEUE, "Det finns", "There are"),
     "queue-agents-post": (PromptKind.QUEUE, "handläggare som svarar.", "agents answering."),

@@ -28,6 +28,7 @@ from ccctl.acd.router import Router
 from ccctl.ari import events as ari
 from ccctl.ari.rest import AriError, AriNotFoundError, AriRest
 from ccctl.store import CallRecord
+from ccctl.voice.announce import Announcer
 from ccctl.voice.journal import Journal
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,9 @@ class Leg:
 
 class VoiceFlow:
     def __init__(self, router: Router, journal: Journal, rest: Callable[[], AriRest],
-                 clock: Callable[[], float], spawn: Spawn) -> None:
+                 clock: Callable[[], float], spawn: Spawn, *, announcer: Announcer) -> None:
         self.router = router
+        self.announcer = announcer
         self._journal = journal
         self._rest = rest
         self._clock = clock
@@ -66,6 +68,7 @@ class VoiceFlow:
             # entered the app and reports ChannelDestroyed, with the Q.850 cause.
             ari.StasisEnd: self._on_left,
             ari.ChannelDestroyed: self._on_left,
+            ari.PlaybackFinished: self._on_playback_finished,
         }
         self._executors: dict[type[dec.Decision], Callable[[Any], Awaitable[None]]] = {
             dec.Offer: self._offer,
@@ -128,11 +131,17 @@ class VoiceFlow:
         await rest.request("POST", f"/channels/{channel.id}/moh")
         skills = _parse_skills(await _variable(rest, channel.id, "CCCTL_SKILLS"))
         priority = _int(await _variable(rest, channel.id, "CCCTL_PRIORITY"))
+        prompts = await _variable(rest, channel.id, "CCCTL_PROMPTS")
         log.info("call %s: caller waiting in queue %s (language %s)", task_id, queue_id,
                  channel.language or "-")
         await self.feed(ev.TaskArrived(task=TaskSpec(
             id=task_id, queue_id=queue_id, skills=skills, priority=priority,
             language=channel.language or None)))
+        if task_id in self.callers:  # still here (not connected or gone meanwhile)
+            self.announcer.waiting(task_id, channel.id, queue_id, prompts, channel.language)
+
+    async def _on_playback_finished(self, event: ari.PlaybackFinished) -> None:
+        await self.announcer.finished(event.playback_id)
 
     async def _on_left(self, event: ari.StasisEnd | ari.ChannelDestroyed) -> None:
         leg = self.legs.pop(event.channel.id, None)
@@ -146,6 +155,7 @@ class VoiceFlow:
 
     async def _caller_gone(self, leg: Leg) -> None:
         self.callers.pop(leg.task_id, None)
+        self.announcer.gone(leg.task_id)
         agent_channel = self.agent_legs.pop(leg.task_id, None)
         if leg.task_id in self.bridges:
             log.info("call %s: caller hung up", leg.task_id)
@@ -232,6 +242,11 @@ class VoiceFlow:
             return
         bridge = f"call-{connect.task_id}"
         rest = self._rest()
+        self.announcer.gone(connect.task_id)
+        playing = self.announcer.is_announcing(caller)
+        if playing is not None:
+            with contextlib.suppress(AriNotFoundError):
+                await rest.request("DELETE", f"/playbacks/{playing}")
         await rest.create_bridge(bridge, "mixing")
         self.bridges[connect.task_id] = bridge
         await rest.request("DELETE", f"/channels/{caller}/moh")

@@ -61,14 +61,19 @@ async def _adopt_caller(flow: VoiceFlow, rest: AriRest, channel: dict[str, Any],
     channel_id = channel["id"]
     flow.legs[channel_id] = Leg(channel_id, "caller")
     flow.callers[channel_id] = channel_id
+    prompts = await rest.get_variable(channel_id, "CCCTL_PROMPTS")
     if known:
         log.info("call %s: re-adopted, still waiting with its place", channel_id)
+        flow.announcer.waiting(channel_id, channel_id, queue_id, prompts,
+                               channel.get("language") or "")
         return
     log.info("call %s: found in Stasis unknown to the core; queueing it now", channel_id)
     await rest.request("POST", f"/channels/{channel_id}/moh")
     await _feed(flow, ev.TaskArrived(task=TaskSpec(
         id=channel_id, queue_id=queue_id, language=channel.get("language") or None,
         entered_at=_created(channel))))
+    flow.announcer.waiting(channel_id, channel_id, queue_id, prompts,
+                           channel.get("language") or "")
 
 
 async def _caller_gone(flow: VoiceFlow, task_id: str, state: TaskState) -> None:

@@ -19,3 +19,14 @@ def pbx(tmp_path: Path) -> Iterator[Pbx]:
         yield handle
     finally:
         destroy(handle)
+
+
+@pytest.fixture
+def pbx_with_prompts(tmp_path: Path) -> Iterator[Pbx]:
+    """As ``pbx``, with the example's prompts built and installed."""
+    handle = prepare(tmp_path)
+    start(handle, prompts=True)
+    try:
+        yield handle
+    finally:
+        destroy(handle)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ccctl.ami import AmiClient, Credentials
 from ccctl.pbx import service
+from ccctl.pbx.image import default_cache_dir
 from ccctl.pbx.reload import verify
 from ccctl.pbx.sandbox import Sandbox
 from ccctl.testing import sipp
@@ -142,6 +143,8 @@ def prepare(tmp: Path) -> Pbx:
         "queues:\n"
         "  - id: e2e-fast\n    skills: {vaxel: 1}\n"
         "    ring_timeout_seconds: 5\n    wrap_up_seconds: 2\n"
+        "    announcements: {first_after_seconds: 1, every_seconds: 3, position: true,\n"
+        "                    expected_wait: true, agents_answering: true}\n"
         "pbx:\n"
         f"  sip: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_DGRAM)}}}\n"
         f"  http: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_STREAM)}}}\n"
@@ -164,8 +167,11 @@ def prepare(tmp: Path) -> Pbx:
     return Pbx(tmp, box, ports)
 
 
-def start(pbx: Pbx) -> None:
-    service.start_sandbox(pbx.rendered(), pbx.box.name)
+def start(pbx: Pbx, *, prompts: bool = False) -> None:
+    """Start the sandbox; with ``prompts``, build the config's prompts (into a cache shared
+    by the tests: the build is incremental) and install them."""
+    built = default_cache_dir() / "test-prompts" if prompts else None
+    service.start_sandbox(pbx.rendered(), pbx.box.name, prompts=built)
 
 
 def destroy(pbx: Pbx) -> None:

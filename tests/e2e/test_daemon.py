@@ -225,3 +225,24 @@ def test_given_asterisk_is_killed_during_calls_then_the_daemon_settles_every_tas
             "left while ccctl was away" in daemon.log()
     for call in (talking, waiting):
         call.wait()  # the callers lost their calls with Asterisk; nothing to assert there
+
+
+def test_given_callers_waiting_then_each_hears_their_own_position_and_wait_in_swedish(
+    pbx_with_prompts: Pbx,
+) -> None:
+    pbx = pbx_with_prompts
+    with running_daemon(pbx) as daemon:
+        first = sipp.Running(pbx.call(FAST_NUMBER, seconds=6.0))
+        pbx.wait_for(lambda: _waiting(daemon, "e2e-fast") == 1, "the first caller")
+        second = sipp.Running(pbx.call(FAST_NUMBER, seconds=5.0))
+        pbx.wait_for(lambda: "queue-you-are-number number-2 queue-in-queue" in daemon.log(),
+                     "the second caller's announcement", timeout=15)
+        first.wait()
+        second.wait()
+        log = daemon.log()
+    # Nobody is logged in: the estimate is uncertain and said as "more than".
+    assert "queue-you-are-next queue-expected-wait queue-more-than" in log
+    assert "queue-no-agents" in log
+    played = (pbx.box.log_dir / "full.log").read_text(errors="replace")
+    assert "/sv/queue-you-are-number" in played  # Asterisk played the Swedish files
+    assert "does not exist" not in played
