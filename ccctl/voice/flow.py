@@ -53,7 +53,7 @@ class VoiceFlow:
         self.router = router
         self.announcer = announcer
         self._journal = journal
-        self._rest = rest
+        self.rest = rest
         self._clock = clock
         self._spawn = spawn
         self._lock = asyncio.Lock()
@@ -127,7 +127,7 @@ class VoiceFlow:
         task_id = channel.id
         self.legs[channel.id] = Leg(task_id, "caller")
         self.callers[task_id] = channel.id
-        rest = self._rest()
+        rest = self.rest()
         await rest.request("POST", f"/channels/{channel.id}/moh")
         skills = _parse_skills(await _variable(rest, channel.id, "CCCTL_SKILLS"))
         priority = _int(await _variable(rest, channel.id, "CCCTL_PRIORITY"))
@@ -205,7 +205,7 @@ class VoiceFlow:
             await self._hangup(other)
         if bridge is not None:
             with contextlib.suppress(AriNotFoundError):
-                await self._rest().destroy_bridge(bridge)
+                await self.rest().destroy_bridge(bridge)
 
     # -- decisions --------------------------------------------------------------------------
     async def _offer(self, offer: dec.Offer) -> None:
@@ -218,7 +218,7 @@ class VoiceFlow:
         log.info("call %s: offering to agent %s (rings %.0f s)", offer.task_id,
                  offer.agent_id, offer.timeout_s)
         try:
-            await self._rest().originate(
+            await self.rest().originate(
                 f"PJSIP/{offer.agent_id}", channel_id,
                 app_args=f"agent,{offer.task_id},{offer.agent_id}",
                 ring_seconds=max(1, round(offer.timeout_s)))
@@ -241,7 +241,7 @@ class VoiceFlow:
         if caller is None or agent is None:
             return
         bridge = f"call-{connect.task_id}"
-        rest = self._rest()
+        rest = self.rest()
         self.announcer.gone(connect.task_id)
         playing = self.announcer.is_announcing(caller)
         if playing is not None:
@@ -271,7 +271,7 @@ class VoiceFlow:
 
     async def _hangup(self, channel_id: str) -> None:
         with contextlib.suppress(AriNotFoundError):
-            await self._rest().hangup(channel_id)
+            await self.rest().hangup(channel_id)
 
 
 async def _variable(rest: AriRest, channel_id: str, name: str) -> str:

@@ -14,10 +14,11 @@ from typing import Any
 
 from aiohttp import web
 
-from ccctl.acd import errors
+from ccctl.acd import errors, views
 from ccctl.acd import events as ev
 from ccctl.acd.model import AgentProfile
 from ccctl.acd.router import Router
+from ccctl.voice import operations
 from ccctl.voice.flow import VoiceFlow
 from ccctl.web.metrics import ProcessProbe
 from ccctl.web.metrics import render as render_metrics
@@ -116,13 +117,50 @@ async def pick(request: web.Request) -> web.Response:
     return await _feed(request, ev.PickTask(task_id=request.match_info["task"], agent_id=agent))
 
 
-async def agent_state(request: web.Request) -> web.Response:
+async def _operate(request: web.Request, operation: Awaitable[None]) -> web.Response:
     try:
-        agent = request.app[SERVICES].router.agent(request.match_info["agent"])
+        await operation
+    except errors.AcdError as exc:
+        return web.json_response({"error": str(exc)}, status=_status(exc))
+    return web.json_response({"ok": True})
+
+
+async def park(request: web.Request) -> web.Response:
+    return await _operate(request, operations.park(request.app[SERVICES].flow,
+                                                   request.match_info["task"]))
+
+
+async def transfer(request: web.Request) -> web.Response:
+    body = await _body(request)
+    flow, task = request.app[SERVICES].flow, request.match_info["task"]
+    if isinstance(body.get("queue"), str):
+        return await _operate(request, operations.transfer_to_queue(flow, task, body["queue"]))
+    if isinstance(body.get("agent"), str):
+        return await _operate(request, operations.transfer_to_agent(flow, task, body["agent"]))
+    raise _bad_request("give 'queue' or 'agent' (a string) to transfer to")
+
+
+async def hang_up(request: web.Request) -> web.Response:
+    return await _operate(request, operations.hang_up(request.app[SERVICES].flow,
+                                                      request.match_info["task"]))
+
+
+def _entry(e: views.QueueEntry) -> dict[str, Any]:
+    return {"id": e.task_id, "position": e.position, "priority": e.priority,
+            "waited_s": round(e.waited_s, 1), "state": e.state.value, "agent": e.agent_id}
+
+
+async def agent_state(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    agent_id = request.match_info["agent"]
+    try:
+        agent = services.router.agent(agent_id)
+        personal = services.router.personal_view(agent_id, services.clock())
     except errors.AcdError as exc:
         return web.json_response({"error": str(exc)}, status=_status(exc))
     return web.json_response({"id": agent.id, "state": agent.state.value,
-                              "pause_reason": agent.pause_reason, "task": agent.task_id})
+                              "pause_reason": agent.pause_reason, "task": agent.task_id,
+                              "personal": [_entry(e) for e in personal]})
 
 
 async def queues(request: web.Request) -> web.Response:
@@ -135,10 +173,7 @@ async def queues(request: web.Request) -> web.Response:
             "id": queue_id, "waiting": status.waiting,
             "longest_wait_s": round(status.longest_wait_s, 1),
             "agents_answering": status.agents_answering,
-            "tasks": [{"id": e.task_id, "position": e.position, "priority": e.priority,
-                       "waited_s": round(e.waited_s, 1), "state": e.state.value,
-                       "agent": e.agent_id}
-                      for e in router.queue_view(queue_id, now)],
+            "tasks": [_entry(e) for e in router.queue_view(queue_id, now)],
         })
     return web.json_response({"queues": out})
 
@@ -176,6 +211,9 @@ ROUTES: list[tuple[str, str, Callable[[web.Request], Awaitable[web.StreamRespons
     ("POST", "/api/tasks/{task}/move", move),
     ("POST", "/api/tasks/{task}/prioritise", prioritise),
     ("POST", "/api/tasks/{task}/pick", pick),
+    ("POST", "/api/tasks/{task}/park", park),
+    ("POST", "/api/tasks/{task}/transfer", transfer),
+    ("POST", "/api/tasks/{task}/hangup", hang_up),
 ]
 
 

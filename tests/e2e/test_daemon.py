@@ -246,3 +246,54 @@ def test_given_callers_waiting_then_each_hears_their_own_position_and_wait_in_sw
     played = (pbx.box.log_dir / "full.log").read_text(errors="replace")
     assert "/sv/queue-you-are-number" in played  # Asterisk played the Swedish files
     assert "does not exist" not in played
+
+
+def test_given_a_connected_call_when_the_agent_holds_it_then_it_waits_and_comes_back(
+    pbx: Pbx,
+) -> None:
+    with running_daemon(pbx) as daemon, pbx.agent_phone("fredrik") as phone:
+        assert daemon.request("POST", "/api/agents/fredrik/login")[0] == 200
+        caller = sipp.Running(pbx.call(FAST_NUMBER, seconds=14.0))
+        pbx.wait_for(lambda: daemon.request("GET", "/api/agents/fredrik")[1].get("state")
+                     == "busy", "fredrik to be talking")
+        task = daemon.request("GET", "/api/agents/fredrik")[1]["task"]
+
+        assert daemon.request("POST", f"/api/tasks/{task}/park")[0] == 200
+
+        [held] = daemon.request("GET", "/api/agents/fredrik")[1]["personal"]
+        assert (held["id"], held["state"]) == (task, "personal")
+        assert _waiting(daemon, "e2e-fast") == 0  # not in the service queue
+        # e2e-fast has 2 s of wrap-up; then the held call is offered back to fredrik.
+        pbx.wait_for(lambda: daemon.request("GET", "/api/agents/fredrik")[1].get("task")
+                     == task and daemon.request("GET", "/api/agents/fredrik")[1]["state"]
+                     == "busy", "the held call to come back to fredrik", timeout=15)
+        result = caller.wait()
+        legs = phone.stop()
+    assert result.ok, result.errors  # the caller was never dropped
+    assert legs.successful >= 2  # fredrik's phone took the call twice
+
+
+def test_given_a_connected_call_when_transferred_to_a_queue_then_it_keeps_its_entry_time(
+    pbx: Pbx,
+) -> None:
+    with running_daemon(pbx) as daemon, pbx.agent_phone("fredrik"), \
+            pbx.agent_phone("david") as david:
+        assert daemon.request("POST", "/api/agents/fredrik/login")[0] == 200
+        caller = sipp.Running(pbx.call(MAIN_NUMBER, seconds=12.0))
+        pbx.wait_for(lambda: daemon.request("GET", "/api/agents/fredrik")[1].get("state")
+                     == "busy", "fredrik to be talking")
+        task = daemon.request("GET", "/api/agents/fredrik")[1]["task"]
+        time.sleep(1.0)
+        assert daemon.request("POST", "/api/agents/fredrik/pause", {"reason": "möte"})[0] \
+            == 200
+
+        status, _ = daemon.request("POST", f"/api/tasks/{task}/transfer", {"queue": "e2e-fast"})
+
+        assert status == 200
+        [moved] = _tasks(daemon, "e2e-fast")
+        assert moved["id"] == task and moved["waited_s"] >= 1.0  # time in vaxel counts
+        assert daemon.request("POST", "/api/agents/david/login")[0] == 200
+        result = caller.wait()
+        taken = david.stop()
+    assert result.ok, result.errors
+    assert taken.successful >= 1
