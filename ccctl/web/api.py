@@ -20,6 +20,7 @@ from ccctl.acd.model import AgentProfile
 from ccctl.acd.router import Router
 from ccctl.voice import operations
 from ccctl.voice.flow import VoiceFlow
+from ccctl.web import openapi
 from ccctl.web.metrics import ProcessProbe
 from ccctl.web.metrics import render as render_metrics
 
@@ -193,6 +194,10 @@ async def metrics(request: web.Request) -> web.Response:
     return web.Response(text=text, content_type="text/plain", charset="utf-8")
 
 
+async def openapi_json(request: web.Request) -> web.Response:
+    return web.json_response(openapi.document())
+
+
 async def health(request: web.Request) -> web.Response:
     report: dict[str, Any] = request.app[SERVICES].health()
     return web.json_response(report, status=200 if report.get("ari") == "connected" else 503)
@@ -201,6 +206,7 @@ async def health(request: web.Request) -> web.Response:
 ROUTES: list[tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]] = [
     ("GET", "/health", health),
     ("GET", "/metrics", metrics),
+    ("GET", "/openapi.json", openapi_json),
     ("GET", "/api/calls", calls),
     ("GET", "/api/queues", queues),
     ("GET", "/api/agents/{agent}", agent_state),
