@@ -167,57 +167,6 @@ class AgentPhone:
         return result
 
 
-_INFO_DIGIT = """
-  <pause milliseconds="{pause_ms}"/>
-  <send retrans="500">
-    <![CDATA[
-      INFO [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:[$from_user]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: {cseq} INFO
-      [routes]
-      Max-Forwards: 70
-      Content-Type: application/dtmf-relay
-      Content-Length: [len]
-
-      Signal={digit}
-      Duration=160
-    ]]>
-  </send>
-  <recv response="200"/>
-"""
-
-
-def info_dtmf_scenario(workdir: Path, entries: list[str], *, caller: str = "",
-                       first_pause_ms: int = 2000, digit_gap_ms: int = 250,
-                       entry_gap_ms: int = 2000) -> Path:
-    """Write a caller scenario that types each of ``entries`` as SIP INFO digits.
-
-    The call waits ``first_pause_ms`` after the answer, sends every digit of an
-    entry ``digit_gap_ms`` apart, waits ``entry_gap_ms`` between entries (for a
-    re-prompt), then waits for the PBX to hang up. ``caller`` goes out in an
-    ``X-Ccctl-Caller`` header. Returns the path to pass as ``Call.scenario``.
-    """
-    if not all(d in "0123456789*#" for entry in entries for d in entry):
-        raise SippError("INFO digits must be 0-9, * or #")
-    if not all(c.isalnum() or c in "+-" for c in caller):
-        raise SippError("the caller must be a plain number")
-    blocks, cseq = [], 3
-    for index, entry in enumerate(entries):
-        for position, digit in enumerate(entry):
-            pause = (first_pause_ms if index == 0 else entry_gap_ms) if position == 0 \
-                else digit_gap_ms
-            blocks.append(_INFO_DIGIT.format(pause_ms=pause, cseq=cseq, digit=digit))
-            cseq += 1
-    template = (SCENARIOS / "caller_info_dtmf.xml").read_text()
-    path = workdir / "caller_info_dtmf.xml"
-    path.write_text(template.replace("__DTMF__", "".join(blocks))
-                    .replace("__CALLER__", caller or "anonymous"))
-    return path
-
-
 # -- callers that press keys (SIP INFO) -------------------------------------
 
 _INFO = """
@@ -291,19 +240,40 @@ class Key:
 
 
 def dtmf_scenario(directory: Path, keys: tuple[Key, ...], *, then_wait: float,
-                  pbx_hangs_up: bool) -> str:
+                  pbx_hangs_up: bool, caller: str = "") -> str:
     """Write a caller scenario that presses ``keys`` as SIP INFO; return its path.
 
-    Afterwards the caller stays ``then_wait`` seconds and hangs up; or, with
-    ``pbx_hangs_up``, waits up to ``then_wait`` seconds for the PBX's BYE
-    (a call the PBX does not end then counts as failed).
+    Afterwards the
+    caller stays ``then_wait`` seconds and hangs up; or, with ``pbx_hangs_up``,
+    waits up to ``then_wait`` seconds for the PBX's BYE (a call the PBX does
+    not end then counts as failed). ``caller`` goes out in an X-Ccctl-Caller
+    header, which only test dialplans read.
     """
-    template = (SCENARIOS / "caller_dtmf_info.xml").read_text()
+    if not all(c.isalnum() or c in "+-" for c in caller):
+        raise SippError("the caller must be a plain number")
     presses = "".join(_INFO.format(pause_ms=int(k.after * 1000), cseq=10 + i, key=k.key)
                       for i, k in enumerate(keys))
     ending = (_PBX_HANGS_UP if pbx_hangs_up else _CALLER_HANGS_UP).format(
         pause_ms=int(then_wait * 1000), cseq=10 + len(keys))
+    template = (SCENARIOS / "caller_dtmf.xml").read_text()
     path = directory / f"caller-{''.join(k.key for k in keys) or 'nokeys'}.xml"
     path.write_text(template.replace("<!-- KEYS -->", presses)
-                    .replace("<!-- ENDING -->", ending))
+                    .replace("<!-- ENDING -->", ending)
+                    .replace("__CALLER__", caller or "anonymous"))
     return str(path)
+
+
+def info_dtmf_scenario(workdir: Path, entries: list[str], *, caller: str = "",
+                       first_pause_ms: int = 2000, digit_gap_ms: int = 250,
+                       entry_gap_ms: int = 2000) -> str:
+    """Type each of ``entries`` (e.g. a personnummer, then a PIN) as SIP INFO digits:
+    ``digit_gap_ms`` apart, ``entry_gap_ms`` between entries (for a re-prompt), the
+    first ``first_pause_ms`` after the answer; then wait for the PBX to hang up."""
+    keys: list[Key] = []
+    for index, entry in enumerate(entries):
+        for position, digit in enumerate(entry):
+            gap = (first_pause_ms if index == 0 else entry_gap_ms) if position == 0 \
+                else digit_gap_ms
+            keys.append(Key(digit, gap / 1000))
+    return dtmf_scenario(workdir, tuple(keys), then_wait=60.0, pbx_hangs_up=True,
+                         caller=caller)
