@@ -3,7 +3,8 @@ every task.
 
 Start-up: load the config → open the store → rebuild the routing core from the
 last snapshot plus the journal → connect to ARI (reconnecting forever) → serve
-the REST API on loopback → tick the core's timers. While ARI is down, the
+caller identification (FastAGI) and the REST API on loopback → tick the core's
+timers. While ARI is down, the
 generated dialplan sends callers to app_queue, so they still reach someone.
 """
 
@@ -27,6 +28,7 @@ from ccctl.ari.connection import AriConnection
 from ccctl.ari.rest import AriRest, AriSettings
 from ccctl.config.models import ContactCenter
 from ccctl.dialplan import Secrets
+from ccctl.ident.agi import serve as serve_identification
 from ccctl.store import Store, open_store
 from ccctl.voice import setup
 from ccctl.voice.announce import Announcer
@@ -43,6 +45,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class DaemonOptions:
     store_url: str
+    config_dir: Path  # relative paths in the config (directories) are relative to it
     http_host: str = "127.0.0.1"
     http_port: int = 8800
     tick_s: float = 1.0
@@ -89,7 +92,8 @@ class Daemon:
             for queue in setup.queue_configs(self.cc):
                 await self.flow.feed(ev.ConfigureQueue(queue=queue))
             async with AriConnection(ari_settings(self.cc, self.secrets), self.flow.on_ari,
-                                     on_connected=self._resync) as self.ari:
+                                     on_connected=self._resync) as self.ari, \
+                    serve_identification(self.cc, config_dir=self.options.config_dir):
                 runner = await self._serve_http()
                 try:
                     ticker = tasks.create_task(self._tick(journal))

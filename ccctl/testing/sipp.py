@@ -50,6 +50,7 @@ class Call:
     duration_ms: int = 500
     timeout_s: int = 30
     scenario: str = "caller.xml"
+    caller: str = ""  # the caller's number in From (default: the auth user)
 
     def command(self, workdir: Path) -> list[str]:
         if not ipaddress.ip_address(self.host).is_loopback:
@@ -63,7 +64,7 @@ class Call:
         return [
             sipp, f"{self.host}:{self.port}", "-sf", str(scenario),
             "-s", self.number, "-au", self.from_user, "-ap", self.password,
-            "-set", "from_user", self.from_user,
+            "-set", "from_user", self.caller or self.from_user,
             # An explicit free port: SIPp's own default would take 5060 when it is free,
             # i.e. the port a `make run` sandbox wants.
             "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", str(free_udp_port()),

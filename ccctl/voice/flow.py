@@ -29,6 +29,7 @@ from ccctl.ari import events as ari
 from ccctl.ari.rest import AriError, AriNotFoundError, AriRest
 from ccctl.store import CallRecord
 from ccctl.voice.announce import Announcer
+from ccctl.voice.arrival import Arrival, parse_args
 from ccctl.voice.journal import Journal
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,7 @@ class VoiceFlow:
     async def _on_stasis_start(self, event: ari.StasisStart) -> None:
         role = event.args[0] if event.args else ""
         if role == "queue" and len(event.args) >= 2:
-            await self._caller_arrived(event.channel, event.args[1])
+            await self._caller_arrived(event.channel, parse_args(event.args))
         elif role == "agent" and len(event.args) >= 3:
             leg = self.legs.get(event.channel.id)
             if leg is None:  # answered after we gave up on it
@@ -123,22 +124,23 @@ class VoiceFlow:
                         event.channel.id, event.args)
             await self._hangup(event.channel.id)
 
-    async def _caller_arrived(self, channel: ari.Channel, queue_id: str) -> None:
+    async def _caller_arrived(self, channel: ari.Channel, arrival: Arrival) -> None:
         task_id = channel.id
         self.legs[channel.id] = Leg(task_id, "caller")
         self.callers[task_id] = channel.id
-        rest = self.rest()
-        await rest.request("POST", f"/channels/{channel.id}/moh")
-        skills = _parse_skills(await _variable(rest, channel.id, "CCCTL_SKILLS"))
-        priority = _int(await _variable(rest, channel.id, "CCCTL_PRIORITY"))
-        prompts = await _variable(rest, channel.id, "CCCTL_PROMPTS")
-        log.info("call %s: caller waiting in queue %s (language %s)", task_id, queue_id,
-                 channel.language or "-")
+        await self.rest().request("POST", f"/channels/{channel.id}/moh")
+        log.info("call %s: caller waiting in queue %s (language %s, %s)", task_id,
+                 arrival.queue, channel.language or "-",
+                 arrival.identification.get("status", "unidentified"))
+        identification = {**arrival.identification, "caller": channel.caller_number,
+                          "menu_path": arrival.menu_path}
         await self.feed(ev.TaskArrived(task=TaskSpec(
-            id=task_id, queue_id=queue_id, skills=skills, priority=priority,
-            language=channel.language or None)))
+            id=task_id, queue_id=arrival.queue, skills=arrival.skills,
+            priority=arrival.priority, language=channel.language or None,
+            identification={k: v for k, v in identification.items() if v})))
         if task_id in self.callers:  # still here (not connected or gone meanwhile)
-            self.announcer.waiting(task_id, channel.id, queue_id, prompts, channel.language)
+            self.announcer.waiting(task_id, channel.id, arrival.queue, arrival.prompts,
+                                   channel.language)
 
     async def _on_playback_finished(self, event: ari.PlaybackFinished) -> None:
         await self.announcer.finished(event.playback_id)
@@ -272,26 +274,3 @@ class VoiceFlow:
     async def _hangup(self, channel_id: str) -> None:
         with contextlib.suppress(AriNotFoundError):
             await self.rest().hangup(channel_id)
-
-
-async def _variable(rest: AriRest, channel_id: str, name: str) -> str:
-    try:
-        return await rest.get_variable(channel_id, name)
-    except AriNotFoundError:
-        return ""
-
-
-def _parse_skills(text: str) -> dict[str, int]:
-    """``bygglov:3,engelska:2`` (set by the menus) → {"bygglov": 3, "engelska": 2}."""
-    skills: dict[str, int] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        name, _, level = part.partition(":")
-        skills[name] = min(5, max(1, _int(level) or 1))
-    return skills
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        return 0

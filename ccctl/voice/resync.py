@@ -19,6 +19,7 @@ from ccctl.acd import events as ev
 from ccctl.acd.errors import AcdError
 from ccctl.acd.model import TaskSpec, TaskState
 from ccctl.ari.rest import AriRest
+from ccctl.voice.arrival import Arrival, parse_args
 from ccctl.voice.flow import Leg, VoiceFlow
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ async def reconcile(flow: VoiceFlow, rest: AriRest, app: str) -> None:
     for channel_id, channel in channels.items():
         args = _stasis_args(channel, app)
         if args and args[0] == "queue" and len(args) > 1 and channel_id not in flow.legs:
-            await _adopt_caller(flow, rest, channel, args[1], channel_id in core.tasks)
+            await _adopt_caller(flow, rest, channel, parse_args(args), channel_id in core.tasks)
     for task_id in list(core.tasks):
         task = core.tasks[task_id]
         if task_id not in channels:
@@ -57,23 +58,21 @@ async def reconcile(flow: VoiceFlow, rest: AriRest, app: str) -> None:
 
 
 async def _adopt_caller(flow: VoiceFlow, rest: AriRest, channel: dict[str, Any],
-                        queue_id: str, known: bool) -> None:
+                        arrival: Arrival, known: bool) -> None:
     channel_id = channel["id"]
+    language = str(channel.get("language") or "")
     flow.legs[channel_id] = Leg(channel_id, "caller")
     flow.callers[channel_id] = channel_id
-    prompts = await rest.get_variable(channel_id, "CCCTL_PROMPTS")
     if known:
         log.info("call %s: re-adopted, still waiting with its place", channel_id)
-        flow.announcer.waiting(channel_id, channel_id, queue_id, prompts,
-                               channel.get("language") or "")
-        return
-    log.info("call %s: found in Stasis unknown to the core; queueing it now", channel_id)
-    await rest.request("POST", f"/channels/{channel_id}/moh")
-    await _feed(flow, ev.TaskArrived(task=TaskSpec(
-        id=channel_id, queue_id=queue_id, language=channel.get("language") or None,
-        entered_at=_created(channel))))
-    flow.announcer.waiting(channel_id, channel_id, queue_id, prompts,
-                           channel.get("language") or "")
+    else:
+        log.info("call %s: found in Stasis unknown to the core; queueing it now", channel_id)
+        await rest.request("POST", f"/channels/{channel_id}/moh")
+        await _feed(flow, ev.TaskArrived(task=TaskSpec(
+            id=channel_id, queue_id=arrival.queue, skills=arrival.skills,
+            priority=arrival.priority, language=language or None,
+            identification=arrival.identification, entered_at=_created(channel))))
+    flow.announcer.waiting(channel_id, channel_id, arrival.queue, arrival.prompts, language)
 
 
 async def _caller_gone(flow: VoiceFlow, task_id: str, state: TaskState) -> None:

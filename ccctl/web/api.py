@@ -161,7 +161,21 @@ async def agent_state(request: web.Request) -> web.Response:
         return web.json_response({"error": str(exc)}, status=_status(exc))
     return web.json_response({"id": agent.id, "state": agent.state.value,
                               "pause_reason": agent.pause_reason, "task": agent.task_id,
+                              "call": _call(services, agent.task_id),
                               "personal": [_entry(e) for e in personal]})
+
+
+def _call(services: Services, task_id: str | None) -> dict[str, Any] | None:
+    """What the agent sees of the call being offered or served: who, how identified."""
+    task = services.router.core.tasks.get(task_id) if task_id else None
+    if task is None:
+        return None
+    ident = task.identification
+    return {"id": task.id, "queue": task.queue_id, "language": task.language,
+            "waited_s": round(services.clock() - task.entered_at, 1),
+            "caller": ident.get("caller", ""), "menu_path": ident.get("menu_path", ""),
+            "identification": {k: ident[k] for k in ("status", "method", "name", "ref")
+                               if k in ident}}
 
 
 async def queues(request: web.Request) -> web.Response:

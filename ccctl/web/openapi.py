@@ -22,6 +22,12 @@ _AGENT = {"type": "object", "properties": {
     "state": {"type": "string", "enum": ["logged_out", "available", "reserved", "busy",
                                          "wrap_up", "paused"]},
     "pause_reason": {"type": ["string", "null"]}, "task": {"type": ["string", "null"]},
+    "call": {"type": ["object", "null"], "description": "The call offered or served",
+             "properties": {"id": {"type": "string"}, "queue": {"type": "string"},
+                            "language": {"type": ["string", "null"]},
+                            "waited_s": {"type": "number"}, "caller": {"type": "string"},
+                            "menu_path": {"type": "string"},
+                            "identification": {"type": "object"}}},
     "personal": {"type": "array", "items": _TASK}}}
 _QUEUES = {"type": "object", "properties": {"queues": {"type": "array", "items": {
     "type": "object", "properties": {

@@ -8,6 +8,7 @@ ports, its own secrets file and its own sandbox instance, so tests (and a
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import random
 import shutil
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from ccctl.ami import AmiClient, Credentials
 from ccctl.pbx import service
@@ -33,6 +35,7 @@ EXAMPLE = REPO / "config" / "example"
 DIRECT_NUMBER = "+46846500450"  # added by prepare(): straight to queue vaxel, always open
 FAST_NUMBER = "+46846500451"  # added by prepare(): to queue e2e-fast (rings 5 s, 2 s wrap-up)
 PHONE_AGENTS = ("fredrik", "david")  # SIP agents of Växel given SIPp desk phones
+TODAY = dt.datetime.now(ZoneInfo("Europe/Stockholm")).date()  # in the example's time zone
 
 
 def free_port(kind: socket.SocketKind) -> int:
@@ -149,6 +152,7 @@ def prepare(tmp: Path) -> Pbx:
         f"  sip: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_DGRAM)}}}\n"
         f"  http: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_STREAM)}}}\n"
         f"  ami: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_STREAM)}}}\n"
+        f"  agi: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_STREAM)}}}\n"
         f"  rtp_start: {rtp}\n  rtp_end: {rtp + 199}\n"
     )
     main = config_dir / "ccctl.yaml"
@@ -224,3 +228,17 @@ def install_beep_prompts(pbx: Pbx) -> None:
 def notices(pbx: Pbx, contains: str) -> list[str]:
     """NOTICE lines of this sandbox's log that contain ``contains``."""
     return [line for line in pbx.box.log_lines("NOTICE") if contains in line]
+
+
+def set_today(pbx: Pbx, hours: str) -> None:
+    """Make today ``hours`` ('closed' or 'HH:MM-HH:MM') as an exception, synced to AstDB."""
+    path = pbx.config.parent / "hours.yaml"
+    lines = [line for line in path.read_text().splitlines(keepends=True)
+             if f'"{TODAY:%Y-%m-%d}"' not in line]
+    text = "".join(lines).replace(
+        "    exceptions:\n", f'    exceptions:\n      "{TODAY:%Y-%m-%d}": "{hours}"\n', 1)
+    path.write_text(text)
+    result = pbx.ccctl("hours", "sync", str(pbx.config), "--secrets", str(pbx.secrets),
+                       "--name", pbx.box.name)
+    assert result.returncode == 0, result.stderr
+    assert "day(s) written" in result.stdout

@@ -25,8 +25,16 @@ def test_given_a_logged_in_agent_when_a_caller_dials_then_ccctl_connects_them(
     with running_daemon(pbx) as daemon, pbx.agent_phone("fredrik") as phone:
         assert daemon.request("POST", "/api/agents/fredrik/login")[0] == 200
 
-        caller = sipp.run(pbx.call(MAIN_NUMBER, seconds=2.0))
+        talking = sipp.Running(pbx.call(MAIN_NUMBER, seconds=4.0))
+        pbx.wait_for(lambda: daemon.request("GET", "/api/agents/fredrik")[1].get("state")
+                     == "busy", "fredrik to be talking")
+        call = daemon.request("GET", "/api/agents/fredrik")[1]["call"]
+        caller = talking.wait()
         agent_calls = phone.stop()
+
+        # What the agent sees of the call: the queue, the language, the wait so far.
+        assert (call["queue"], call["language"]) == ("vaxel", "sv")
+        assert call["waited_s"] >= 0 and call["identification"] == {}
 
         assert caller.ok, caller.errors
         assert agent_calls.successful >= 1

@@ -10,37 +10,29 @@ opening hours are set with an exception for today, written by
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from ccctl.config import load_config
 from ccctl.hours.sync import wanted
 from ccctl.testing import sipp
-from tests.e2e.pbx import Pbx, destroy, install_beep_prompts, notices, prepare, start
+from tests.e2e.pbx import (
+    TODAY,
+    Pbx,
+    destroy,
+    install_beep_prompts,
+    notices,
+    prepare,
+    set_today,
+    start,
+)
 
 pytestmark = pytest.mark.pbx
 
 MAIN_NUMBER = "+46846500400"
-TODAY = dt.datetime.now(ZoneInfo("Europe/Stockholm")).date()
-
-
-def _today_is(pbx: Pbx, hours: str) -> None:
-    """Make today ``hours`` ('closed' or 'HH:MM-HH:MM') as an exception, synced to AstDB."""
-    path = pbx.config.parent / "hours.yaml"
-    lines = [line for line in path.read_text().splitlines(keepends=True)
-             if f'"{TODAY:%Y-%m-%d}"' not in line]
-    text = "".join(lines).replace(
-        "    exceptions:\n", f'    exceptions:\n      "{TODAY:%Y-%m-%d}": "{hours}"\n', 1)
-    path.write_text(text)
-    result = pbx.ccctl("hours", "sync", str(pbx.config), "--secrets", str(pbx.secrets),
-                       "--name", pbx.box.name)
-    assert result.returncode == 0, result.stderr
-    assert "day(s) written" in result.stdout
 
 
 @pytest.fixture
@@ -52,7 +44,7 @@ def ivr(tmp_path: Path) -> Iterator[Pbx]:
     start(handle)
     try:
         install_beep_prompts(handle)
-        _today_is(handle, "00:00-24:00")
+        set_today(handle, "00:00-24:00")
         yield handle
     finally:
         destroy(handle)
@@ -125,7 +117,7 @@ def test_given_no_key_when_the_menu_times_out_three_times_then_the_switchboard_t
 def test_given_today_is_closed_when_a_caller_dials_then_the_closed_action_runs_and_ends_it(
     ivr: Pbx, tmp_path: Path,
 ) -> None:
-    _today_is(ivr, "closed")
+    set_today(ivr, "closed")
 
     result = _call(ivr, tmp_path)
 
