@@ -59,6 +59,7 @@ def _config(directory: Path, agents: int, phone_port: int) -> Path:
         f"  sip: {{bind: 127.0.0.1, port: {_port(socket.SOCK_DGRAM)}}}",
         f"  http: {{bind: 127.0.0.1, port: {_port()}}}",
         f"  ami: {{bind: 127.0.0.1, port: {_port()}}}",
+        f"  agi: {{bind: 127.0.0.1, port: {_port()}}}",
         "  rtp_start: 30000",
         "  rtp_end: 35999",
         "agents:",
