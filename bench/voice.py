@@ -33,17 +33,11 @@ from typing import Any
 
 from ccctl.pbx import service
 from ccctl.testing import sipp
+from ccctl.testing.ports import free_port
 
 NUMBER = "+46846500400"
 RATES = (20, 40, 60, 80, 100, 120, 140)
 REPEATS = 3
-
-
-def _port(kind: socket.SocketKind = socket.SOCK_STREAM) -> int:
-    with socket.socket(socket.AF_INET, kind) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _config(directory: Path, agents: int, phone_port: int) -> Path:
@@ -56,10 +50,10 @@ def _config(directory: Path, agents: int, phone_port: int) -> Path:
         f'  - {{id: bench, numbers: ["{NUMBER}"], destination: {{queue: bench}}}}',
         "trunks: [{id: load, auth: true}]",
         "pbx:",
-        f"  sip: {{bind: 127.0.0.1, port: {_port(socket.SOCK_DGRAM)}}}",
-        f"  http: {{bind: 127.0.0.1, port: {_port()}}}",
-        f"  ami: {{bind: 127.0.0.1, port: {_port()}}}",
-        f"  agi: {{bind: 127.0.0.1, port: {_port()}}}",
+        f"  sip: {{bind: 127.0.0.1, port: {free_port(socket.SOCK_DGRAM)}}}",
+        f"  http: {{bind: 127.0.0.1, port: {free_port()}}}",
+        f"  ami: {{bind: 127.0.0.1, port: {free_port()}}}",
+        f"  agi: {{bind: 127.0.0.1, port: {free_port()}}}",
         "  rtp_start: 30000",
         "  rtp_end: 35999",
         "agents:",
@@ -78,7 +72,7 @@ class Bench:
     def __init__(self, workdir: Path, agents: int, ring_ms: int, talk_ms: int) -> None:
         self.workdir = workdir
         self.agents = [f"a{i:03d}" for i in range(agents)]
-        self.phone_port = _port(socket.SOCK_DGRAM)
+        self.phone_port = free_port(socket.SOCK_DGRAM)
         self.config = _config(workdir, agents, self.phone_port)
         self.secrets = workdir / "secrets.json"
         self.rendered = service.render(self.config, self.secrets)
@@ -88,7 +82,7 @@ class Bench:
         for agent in self.agents:
             self.box.rx(f"pjsip qualify {agent}")
         self.daemon: subprocess.Popen[bytes] | None = None
-        self.http_port = _port()
+        self.http_port = free_port()
 
     def close(self) -> None:
         self.daemon_off()

@@ -15,6 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ccctl.testing.ports import free_port
+
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 
 
@@ -67,7 +69,7 @@ class Call:
             "-set", "from_user", self.caller or self.from_user,
             # An explicit free port: SIPp's own default would take 5060 when it is free,
             # i.e. the port a `make run` sandbox wants.
-            "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", str(free_udp_port()),
+            "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", str(free_port(socket.SOCK_DGRAM)),
             "-m", str(self.calls), "-r", str(self.rate), "-d", str(self.duration_ms),
             "-timeout", f"{self.timeout_s}s", "-timeout_error", "-nostdin",
             "-trace_stat", "-stf", str(workdir / "stat.csv"), "-fd", "1",
@@ -75,13 +77,6 @@ class Call:
             "-recv_timeout", "10s",
             "-trace_logs", "-log_file", str(workdir / "actions.log"),
         ]
-
-
-def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class Running:

@@ -29,6 +29,7 @@ from ccctl.pbx.image import default_cache_dir
 from ccctl.pbx.reload import verify
 from ccctl.pbx.sandbox import Sandbox
 from ccctl.testing import sipp
+from ccctl.testing.ports import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "config" / "example"
@@ -36,13 +37,6 @@ DIRECT_NUMBER = "+46846500450"  # added by prepare(): straight to queue vaxel, a
 FAST_NUMBER = "+46846500451"  # added by prepare(): to queue e2e-fast (rings 5 s, 2 s wrap-up)
 PHONE_AGENTS = ("fredrik", "david")  # SIP agents of Växel given SIPp desk phones
 TODAY = dt.datetime.now(ZoneInfo("Europe/Stockholm")).date()  # in the example's time zone
-
-
-def free_port(kind: socket.SocketKind) -> int:
-    with socket.socket(socket.AF_INET, kind) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
