@@ -45,7 +45,7 @@ def test_given_the_app_is_connected_when_a_caller_dials_then_stasis_start_names_
 
     starts = [e for e in seen if isinstance(e, StasisStart)]
     assert len(starts) == 1
-    assert starts[0].args == ("queue", "vaxel")
+    assert starts[0].args[:2] == ("queue", "vaxel")
     assert starts[0].channel.language == "sv"  # the site's default language
     assert any(isinstance(e, StasisEnd) for e in seen), [type(e).__name__ for e in seen]
     assert result.ok and result.pbx_hung_up, result.errors
