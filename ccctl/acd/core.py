@@ -164,11 +164,9 @@ class Core:
         task.agent_id = None
         return self.route_task(task, now)
 
-    def rekey(self, task: Task, priority: int) -> None:
-        """Change a task's priority while keeping every index it is in consistent."""
+    def place(self, task: Task) -> None:
+        """Put a task into every index its state calls for (the inverse of unplace)."""
         state = task.state
-        self.unplace(task)
-        task.priority = priority
         if state is TaskState.IN_SERVICE:
             return
         if task.parked:
@@ -182,6 +180,12 @@ class Core:
         elif state is TaskState.STICKY:
             assert task.preferred_agent is not None
             self.sticky[task.preferred_agent].add(task.key())
+
+    def rekey(self, task: Task, priority: int) -> None:
+        """Change a task's priority while keeping every index it is in consistent."""
+        self.unplace(task)
+        task.priority = priority
+        self.place(task)
 
     # -- offers and free agents ------------------------------------------------------------
     def offer(self, task: Task, agent: Agent, *, in_bucket: bool = True) -> Offer:
