@@ -127,6 +127,25 @@ class Requeue(BaseModel):
     queue_id: str | None = None
 
 
+class ConsultStarted(BaseModel):
+    """The agent serving ``task_id`` calls colleague ``agent_id`` about it (attended
+    transfer); the colleague is kept free of other offers meanwhile."""
+
+    model_config = _FROZEN
+    task_id: str
+    agent_id: str
+
+
+class ConsultEnded(BaseModel):
+    """The consultation is over: with ``transferred`` the colleague now serves the task
+    and the first agent goes to wrap-up; without, the colleague is free again."""
+
+    model_config = _FROZEN
+    task_id: str
+    agent_id: str
+    transferred: bool
+
+
 class ChangeKind(BaseModel):
     """E.g. a waiting call turned into a callback, and back; the place is kept."""
 
@@ -159,6 +178,8 @@ Event = (
     | PickTask
     | ParkPersonal
     | Requeue
+    | ConsultStarted
+    | ConsultEnded
     | ChangeKind
     | Tick
 )

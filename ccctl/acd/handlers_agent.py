@@ -41,6 +41,11 @@ def on_logout(core: Core, event: AgentLogout, now: float) -> list[Decision]:
             f"agent {agent.id!r} is serving task {agent.task_id!r}; end it (CallEnded) "
             "or move it back to a queue (Requeue) before logging out"
         )
+    if agent.state is AgentState.CONSULTED:
+        raise InvalidTransitionError(
+            f"agent {agent.id!r} is in a consultation about task {agent.task_id!r}; "
+            "end it (ConsultEnded) before logging out"
+        )
     if agent.state is AgentState.WRAP_UP:
         finish_handle(core, agent, now)
     core.leave_queues(agent)
@@ -86,8 +91,8 @@ def on_ready(core: Core, event: AgentReady, now: float) -> list[Decision]:
 
 def on_pause(core: Core, event: AgentPause, now: float) -> list[Decision]:
     agent = core.agent(event.agent_id)
-    if agent.state is AgentState.BUSY:
-        agent.pending_pause = event.reason  # applied when the task ends
+    if agent.state in (AgentState.BUSY, AgentState.CONSULTED):
+        agent.pending_pause = event.reason  # applied when the task or consultation ends
         return []
     decisions: list[Decision] = []
     if agent.state is AgentState.RESERVED:

@@ -39,6 +39,7 @@ class AgentState(StrEnum):
     AVAILABLE = "available"
     RESERVED = "reserved"  # an offer is ringing at the agent
     BUSY = "busy"
+    CONSULTED = "consulted"  # on a consultation call about a colleague's task
     WRAP_UP = "wrap_up"
     PAUSED = "paused"
 

@@ -15,6 +15,7 @@ from typing import Any
 from ccctl.acd import events as ev
 from ccctl.acd import handlers_agent as agent_h
 from ccctl.acd import handlers_task as task_h
+from ccctl.acd import handlers_transfer as transfer_h
 from ccctl.acd import snapshot as snapshots
 from ccctl.acd import views
 from ccctl.acd.core import Core
@@ -79,6 +80,8 @@ HANDLERS: Mapping[type, Handler] = {
     ev.PickTask: task_h.on_pick,
     ev.ParkPersonal: task_h.on_park,
     ev.Requeue: task_h.on_requeue,
+    ev.ConsultStarted: transfer_h.on_consult_started,
+    ev.ConsultEnded: transfer_h.on_consult_ended,
     ev.ChangeKind: task_h.on_change_kind,
     ev.Tick: on_tick,
 }

@@ -252,6 +252,24 @@ class RoutingCore(RuleBasedStateMachine):
         else:
             del self.alive[task]
 
+    @rule(data=st.data(), colleague=st.sampled_from(AGENTS))
+    def agent_consults_a_colleague(self, data: st.DataObject, colleague: str) -> None:
+        if self.in_service:
+            task = data.draw(st.sampled_from(sorted(self.in_service)))
+            self.send(ev.ConsultStarted(task_id=task, agent_id=colleague))
+
+    @rule(agent=st.sampled_from(AGENTS), transferred=st.booleans())
+    def consultation_ends(self, agent: str, transferred: bool) -> None:
+        state = self.router.agent(agent) if agent in self.profiles else None
+        if state is None or state.state is not AgentState.CONSULTED:
+            return
+        assert state.task_id is not None
+        transferred = transferred and state.task_id in self.in_service
+        event = ev.ConsultEnded(task_id=state.task_id, agent_id=agent, transferred=transferred)
+        assert self.send(event) is not None
+        if transferred and state.task_id in self.in_service:
+            self.in_service[state.task_id] = agent
+
     @rule(agent=st.sampled_from(AGENTS))
     def wrap_up_done(self, agent: str) -> None:
         self.send(ev.WrapUpDone(agent_id=agent))
@@ -338,6 +356,13 @@ class RoutingCore(RuleBasedStateMachine):
             if state.state is AgentState.RESERVED:
                 reserved[agent] = state.task_id
         assert reserved == self.offers
+
+    @invariant()
+    def a_task_in_service_has_its_serving_agent_busy(self) -> None:
+        for task_id, agent in self.in_service.items():
+            assert self.router.task(task_id).agent_id == agent
+            state = self.router.agent(agent)
+            assert (state.state, state.task_id) == (AgentState.BUSY, task_id)
 
     @invariant()
     def no_idle_agent_could_take_a_routable_task(self) -> None:

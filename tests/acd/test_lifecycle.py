@@ -5,18 +5,21 @@ from __future__ import annotations
 import pytest
 
 from ccctl.acd.decisions import CancelOffer, Connect, PauseAgent, StartWrapUp
-from ccctl.acd.errors import InvalidTransitionError
+from ccctl.acd.errors import AgentNotAvailableError, InvalidTransitionError
 from ccctl.acd.events import (
     Abandoned,
     AgentLogout,
     AgentPause,
     AgentReady,
     CallEnded,
+    ConsultEnded,
+    ConsultStarted,
     OfferAccepted,
     OfferFailed,
     WrapUpDone,
 )
 from ccctl.acd.model import AgentState
+from ccctl.acd.router import Router
 
 from .builders import T0, arrive, login, offers, queue, router_with
 
@@ -108,3 +111,60 @@ def test_given_a_late_answer_after_the_offer_moved_on_then_it_is_refused() -> No
     with pytest.raises(InvalidTransitionError, match="ignore this late report"):
         router.handle(OfferAccepted(task_id="t1", agent_id="anna"), T0 + 16)
     assert [e.task_id for e in router.queue_view("q", T0 + 16)] == ["t1"]
+
+
+# -- attended transfer to a colleague ------------------------------------------------------
+
+def _serving(router: Router, task: str, agent: str) -> None:
+    router.handle(arrive(task, "q"), T0)
+    router.handle(OfferAccepted(task_id=task, agent_id=agent), T0 + 2)
+
+
+def test_given_a_consultation_then_the_colleague_gets_no_other_call_meanwhile() -> None:
+    router = router_with(queue("q"), login("anna"), login("bo", ready=False))
+    _serving(router, "t1", "anna")
+    router.handle(AgentReady(agent_id="bo"), T0 + 3)
+    router.handle(ConsultStarted(task_id="t1", agent_id="bo"), T0 + 10)
+    assert offers(router.handle(arrive("t2", "q"), T0 + 11)) == []
+    assert router.agent("bo").state is AgentState.CONSULTED
+    # Cancelled: bo is free again at once (no wrap-up for a consultation) and takes t2.
+    decisions = router.handle(ConsultEnded(task_id="t1", agent_id="bo", transferred=False),
+                              T0 + 20)
+    assert offers(decisions) == [("t2", "bo")]
+    assert router.agent("anna").state is AgentState.BUSY  # anna still has her caller
+
+
+def test_given_a_completed_consultation_then_the_colleague_serves_the_call_and_the_first_wraps_up(
+) -> None:
+    router = router_with(queue("q", wrap_up_s=30), login("anna"), login("bo"))
+    _serving(router, "t1", "anna")
+    router.handle(ConsultStarted(task_id="t1", agent_id="bo"), T0 + 10)
+    decisions = router.handle(ConsultEnded(task_id="t1", agent_id="bo", transferred=True),
+                              T0 + 20)
+    assert decisions == [StartWrapUp("anna", "t1", 30)]
+    assert router.task("t1").agent_id == "bo"
+    assert (router.agent("bo").state, router.agent("bo").task_id) == (AgentState.BUSY, "t1")
+    assert router.handle(CallEnded(task_id="t1"), T0 + 60) == [StartWrapUp("bo", "t1", 30)]
+
+
+def test_given_a_colleague_who_is_not_free_then_the_consultation_is_refused() -> None:
+    router = router_with(queue("q"), login("anna"), login("bo", ready=False))
+    _serving(router, "t1", "anna")
+    with pytest.raises(AgentNotAvailableError):
+        router.handle(ConsultStarted(task_id="t1", agent_id="bo"), T0 + 10)
+    with pytest.raises(InvalidTransitionError):
+        router.handle(ConsultStarted(task_id="t1", agent_id="anna"), T0 + 10)
+
+
+def test_given_the_caller_hangs_up_during_a_consultation_then_its_end_frees_the_colleague(
+) -> None:
+    router = router_with(queue("q"), login("anna"), login("bo"))
+    _serving(router, "t1", "anna")
+    router.handle(ConsultStarted(task_id="t1", agent_id="bo"), T0 + 10)
+    with pytest.raises(InvalidTransitionError):
+        router.handle(AgentLogout(agent_id="bo"), T0 + 11)  # mid-consultation
+    router.handle(AgentPause(agent_id="bo", reason="lunch"), T0 + 12)  # applied at the end
+    router.handle(CallEnded(task_id="t1"), T0 + 15)
+    router.handle(ConsultEnded(task_id="t1", agent_id="bo", transferred=True), T0 + 16)
+    agent = router.agent("bo")
+    assert (agent.state, agent.pause_reason) == (AgentState.PAUSED, "lunch")
