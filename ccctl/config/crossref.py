@@ -73,6 +73,7 @@ def check(config: ContactCenter, sources: SourceMap) -> tuple[list[Problem], lis
     _agents(checker)
     _queues(checker)
     _entry_points(checker)
+    _outbound(checker)
     check_ivr(checker)
     return checker.errors, checker.warnings
 
@@ -82,6 +83,7 @@ def _unique_ids(checker: _Checker) -> None:
     lists: dict[str, tuple[_HasId, ...]] = {
         "skills": config.skills, "groups": config.groups, "agents": config.agents,
         "queues": config.queues, "entry_points": config.entry_points, "trunks": config.trunks,
+        "directory": config.directory,
     }
     for name, items in lists.items():
         checker.unique("id", (((name, index, "id"), item.id) for index, item in enumerate(items)))
@@ -130,6 +132,19 @@ def _entry_points(checker: _Checker) -> None:
         if entry.language is not None:
             _offered(checker, ("entry_points", index, "language"), entry.language)
     _numbers_once(checker)
+
+
+def _outbound(checker: _Checker) -> None:
+    config = checker.config
+    if config.outbound.trunk is not None:
+        trunks = [trunk.id for trunk in config.trunks if trunk.host]
+        checker.known(("outbound", "trunk"), "trunk with a host", config.outbound.trunk,
+                      trunks, section="trunks")
+    for index, entry in enumerate(config.directory):
+        if not config.outbound.permits(entry.number):
+            checker.error(("directory", index, "number"),
+                          f"{entry.number} is not a number outbound calls may reach",
+                          "add its prefix to outbound.allow, or remove it from outbound.deny")
 
 
 def _numbers_once(checker: _Checker) -> None:

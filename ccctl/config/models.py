@@ -23,10 +23,13 @@ from pydantic import (
 # The shared annotated types live in ccctl.config.types; re-exported here.
 from ccctl.config.types import (
     DialString,
+    E164Number,
+    E164Prefix,
     Extension,
     Id,
     LanguageCode,
     LocalizedText,
+    PhoneCode,
     Port,
     Seconds,
     SkillLevel,
@@ -276,11 +279,60 @@ class Trunk(Model):
         return self
 
 
+class Outbound(Model):
+    """Calls ccctl places outside: transfers to external numbers (and callbacks later).
+
+    Agents may dial only numbers that start with an ``allow`` prefix and with no
+    ``deny`` prefix (E.164, longest match not needed: any deny wins), so a transfer
+    cannot reach premium-rate or foreign numbers by mistake or on purpose.
+    """
+
+    trunk: Id | None = Field(
+        default=None, description="Trunk to dial out through; default: the first with a host"
+    )
+    allow: tuple[E164Prefix, ...] = Field(
+        default=("+46",), description="E.164 prefixes that may be dialled"
+    )
+    deny: tuple[E164Prefix, ...] = Field(
+        default=("+46900", "+46939", "+46944"),
+        description="E.164 prefixes that may never be dialled (default: Swedish premium rate)",
+    )
+
+    def permits(self, number: str) -> bool:
+        return (any(number.startswith(p) for p in self.allow)
+                and not any(number.startswith(p) for p in self.deny))
+
+
+class DirectoryEntry(Model):
+    """Someone outside the queues that agents transfer callers to, found by name."""
+
+    id: Id = Field(description="Unique entry id")
+    name: LocalizedText = Field(description="Name per language, searched by agents")
+    number: E164Number = Field(description="Number in E.164, e.g. +46846500499")
+    note: str = Field(default="", max_length=200, description="Shown to agents, e.g. hours")
+
+
 class Listener(Model):
     """An address and port Asterisk listens on."""
 
     bind: str = Field(default="127.0.0.1", description="Address to listen on")
     port: Port = Field(description="Port to listen on")
+
+
+class AgentCodes(Model):
+    """What agents dial from a desk phone to log in, log out, pause and become ready."""
+
+    login: PhoneCode = Field(default="*50", description="Log in (and become ready)")
+    logout: PhoneCode = Field(default="*51", description="Log out")
+    pause: PhoneCode = Field(default="*52", description="Pause (reason: phone)")
+    ready: PhoneCode = Field(default="*53", description="End a pause or wrap-up")
+
+    @model_validator(mode="after")
+    def _distinct(self) -> AgentCodes:
+        codes = [self.login, self.logout, self.pause, self.ready]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"agent codes must differ (got {', '.join(codes)})")
+        return self
 
 
 class Pbx(Model):
@@ -305,6 +357,9 @@ class Pbx(Model):
     templates_dir: str | None = Field(
         default=None, description="Directory searched for operator overrides of the templates"
     )
+    agent_codes: AgentCodes = Field(
+        default=AgentCodes(), description="Codes agents dial to log in, out, pause, ready"
+    )
 
     @model_validator(mode="after")
     def _rtp_range(self) -> Pbx:
@@ -326,6 +381,12 @@ class ContactCenter(Model):
         min_length=1, description="Numbers callers dial"
     )
     trunks: tuple[Trunk, ...] = Field(default=(), description="SIP trunks to operators")
+    outbound: Outbound = Field(
+        default=Outbound(), description="Which numbers agents may transfer callers to"
+    )
+    directory: tuple[DirectoryEntry, ...] = Field(
+        default=(), description="Transfer targets outside the queues (departments, partners)"
+    )
     prompts: tuple[Prompt, ...] = Field(default=(), description="What callers hear")
     menus: tuple[Menu, ...] = Field(default=(), description="DTMF menus and language menus")
     hours: tuple[Schedule, ...] = Field(default=(), description="Opening-hours schedules")

@@ -14,10 +14,13 @@ from pydantic import Field
 
 __all__ = [
     "DialString",
+    "E164Number",
+    "E164Prefix",
     "Extension",
     "Id",
     "LanguageCode",
     "LocalizedText",
+    "PhoneCode",
     "Port",
     "Seconds",
     "SkillLevel",
@@ -39,6 +42,15 @@ DialString = Annotated[
         pattern=r"^\+?[0-9]{2,20}$",
         description="A number as dialled: digits with an optional leading '+'",
     ),
+]
+E164Number = Annotated[
+    str, Field(pattern=r"^\+[1-9][0-9]{5,14}$", description="A number in E.164: +46846500499")
+]
+E164Prefix = Annotated[
+    str, Field(pattern=r"^\+[0-9]{1,15}$", description="The start of E.164 numbers: +46")
+]
+PhoneCode = Annotated[
+    str, Field(pattern=r"^\*[0-9]{1,4}$", description="A feature code: '*' and 1-4 digits")
 ]
 Extension = Annotated[
     str, Field(pattern=r"^[0-9]{2,8}$", description="Internal extension, 2-8 digits")

@@ -135,6 +135,31 @@ class PbxPlan:
     menus: tuple[MenuPlan, ...] = ()
     schedules: tuple[SchedulePlan, ...] = ()
     mailboxes: tuple[Mailbox, ...] = ()
+    outbound_trunk: str | None = None  # ccctl's own calls out (transfers); None: cannot
+    agent_codes: tuple[AgentCode, ...] = ()
+
+
+@dataclass(frozen=True)
+class AgentCode:
+    """A code agents dial from their phone: ``*50`` → Stasis(app,phone,login)."""
+
+    code: str
+    command: str
+    prompt: str  # played when ccctl confirms
+
+
+def agent_codes(cc: ContactCenter) -> tuple[AgentCode, ...]:
+    codes = cc.pbx.agent_codes
+    return (AgentCode(codes.login, "login", "agent-loginok"),
+            AgentCode(codes.logout, "logout", "agent-loggedoff"),
+            AgentCode(codes.pause, "pause", "beep"),
+            AgentCode(codes.ready, "ready", "beep"))
+
+
+def outbound_trunk(cc: ContactCenter) -> str | None:
+    """The trunk ccctl dials external numbers through: the configured one, else the first
+    trunk with a host (in the order they are listed)."""
+    return cc.outbound.trunk or next((t.id for t in cc.trunks if t.host), None)
 
 
 def build_plan(cc: ContactCenter) -> PbxPlan:
@@ -169,6 +194,8 @@ def build_plan(cc: ContactCenter) -> PbxPlan:
         menus=compile_menus(cc),
         schedules=compile_schedules(cc),
         mailboxes=mailboxes(cc),
+        outbound_trunk=outbound_trunk(cc),
+        agent_codes=agent_codes(cc),
     )
 
 
