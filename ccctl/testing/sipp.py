@@ -14,10 +14,15 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
+from ccctl.testing import pcap
 from ccctl.testing.ports import free_port
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
+
+
+DtmfMethod = Literal["info", "rfc4733"]
 
 
 class SippError(RuntimeError):
@@ -53,10 +58,15 @@ class Call:
     timeout_s: int = 30
     scenario: str = "caller.xml"
     caller: str = ""  # the caller's number in From (default: the auth user)
+    # Where SIPp sends from (SIP and media): another loopback address such as
+    # 127.0.0.2 plays a trunk that the PBX recognises by its source address.
+    local_ip: str = "127.0.0.1"
 
     def command(self, workdir: Path) -> list[str]:
         if not ipaddress.ip_address(self.host).is_loopback:
             raise SippError(f"refusing to send SIP to {self.host}: tests target loopback only")
+        if not ipaddress.ip_address(self.local_ip).is_loopback:
+            raise SippError(f"refusing to send SIP from {self.local_ip}: tests use loopback only")
         sipp = shutil.which("sipp")
         if sipp is None:
             raise SippError("sipp is not installed; run 'make deps' (Debian package sip-tester)")
@@ -69,7 +79,8 @@ class Call:
             "-set", "from_user", self.caller or self.from_user,
             # An explicit free port: SIPp's own default would take 5060 when it is free,
             # i.e. the port a `make run` sandbox wants.
-            "-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", str(free_port(socket.SOCK_DGRAM)),
+            "-i", self.local_ip, "-mi", self.local_ip,
+            "-p", str(free_port(socket.SOCK_DGRAM, self.local_ip)),
             "-m", str(self.calls), "-r", str(self.rate), "-d", str(self.duration_ms),
             "-timeout", f"{self.timeout_s}s", "-timeout_error", "-nostdin",
             "-trace_stat", "-stf", str(workdir / "stat.csv"), "-fd", "1",
@@ -163,7 +174,7 @@ class AgentPhone:
         return result
 
 
-# -- callers that press keys (SIP INFO) -------------------------------------
+# -- callers that press keys (SIP INFO or RFC 4733) ---------------------------
 
 _INFO = """
   <pause milliseconds="{pause_ms}"/>
@@ -220,7 +231,18 @@ _PBX_HANGS_UP = """
   </send>
 """
 
+_PLAY_RTP = """
+  <nop>
+    <action>
+      <exec play_pcap_audio="{pcap}"/>
+    </action>
+  </nop>
+  <pause milliseconds="{pause_ms}"/>
+"""
+
 _KEYS = "0123456789*#"
+# What caller_dtmf.xml offers: PCMA and telephone-event/8000 as payload type 101.
+_AUDIO_TYPE, _EVENT_TYPE = 8, 101
 
 
 @dataclass(frozen=True)
@@ -236,10 +258,13 @@ class Key:
 
 
 def dtmf_scenario(directory: Path, keys: tuple[Key, ...], *, then_wait: float,
-                  pbx_hangs_up: bool, caller: str = "") -> str:
-    """Write a caller scenario that presses ``keys`` as SIP INFO; return its path.
+                  pbx_hangs_up: bool, caller: str = "", dtmf: DtmfMethod = "info") -> str:
+    """Write a caller scenario that presses ``keys``; return its path.
 
-    Afterwards the
+    ``dtmf`` is how the keys travel: ``info`` as SIP INFO requests
+    (application/dtmf-relay), ``rfc4733`` as telephone events in the call's
+    RTP stream (a pcap written next to the scenario and replayed by SIPp,
+    which needs root or CAP_NET_RAW). Afterwards the
     caller stays ``then_wait`` seconds and hangs up; or, with ``pbx_hangs_up``,
     waits up to ``then_wait`` seconds for the PBX's BYE (a call the PBX does
     not end then counts as failed). ``caller`` goes out in an X-Ccctl-Caller
@@ -247,15 +272,62 @@ def dtmf_scenario(directory: Path, keys: tuple[Key, ...], *, then_wait: float,
     """
     if not all(c.isalnum() or c in "+-" for c in caller):
         raise SippError("the caller must be a plain number")
-    presses = "".join(_INFO.format(pause_ms=int(k.after * 1000), cseq=10 + i, key=k.key)
-                      for i, k in enumerate(keys))
+    name = f"caller-{''.join(k.key for k in keys) or 'nokeys'}-{dtmf}"
+    if dtmf == "rfc4733":
+        presses = _rtp_presses(directory / f"{name}.pcap", keys)
+    else:
+        presses = "".join(_INFO.format(pause_ms=int(k.after * 1000), cseq=10 + i, key=k.key)
+                          for i, k in enumerate(keys))
     ending = (_PBX_HANGS_UP if pbx_hangs_up else _CALLER_HANGS_UP).format(
         pause_ms=int(then_wait * 1000), cseq=10 + len(keys))
     template = (SCENARIOS / "caller_dtmf.xml").read_text()
-    path = directory / f"caller-{''.join(k.key for k in keys) or 'nokeys'}.xml"
+    path = directory / f"{name}.xml"
     path.write_text(template.replace("<!-- KEYS -->", presses)
                     .replace("<!-- ENDING -->", ending)
                     .replace("__CALLER__", caller or "anonymous"))
+    return str(path)
+
+
+def can_play_pcap() -> bool:
+    """Whether SIPp may replay pcaps here: ``play_pcap_audio`` sends through a raw socket,
+    which needs root or CAP_NET_RAW (probed with this process's own rights)."""
+    try:
+        socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP).close()
+    except OSError:  # PermissionError without the rights
+        return False
+    return True
+
+
+def _rtp_presses(pcap_path: Path, keys: tuple[Key, ...]) -> str:
+    """Write ``keys`` into one RTP stream (see :mod:`ccctl.testing.pcap`) and return the
+    scenario steps that play it and wait until its last key has been sent."""
+    presses, at_ms = [], 0
+    for key in keys:
+        at_ms += int(key.after * 1000)
+        presses.append(pcap.Press(key.key, at_ms))
+    stream = pcap.key_stream(presses, audio_type=_AUDIO_TYPE, event_type=_EVENT_TYPE)
+    pcap.write_pcap(pcap_path, stream)
+    # The pause ends where the INFO presses would have ended: after the last key.
+    return _PLAY_RTP.format(pcap=pcap_path.resolve(), pause_ms=max(at_ms, 1))
+
+
+def trunk_scenario(directory: Path, *, asserted: str = "", then_wait: float = 60.0) -> str:
+    """Write a scenario for a call from a trunk the PBX recognises by source address.
+
+    No digest authentication: run it with ``Call(local_ip=...)`` set to the
+    trunk's address. From carries ``Call.caller``; ``asserted``, when given, is
+    the number in a P-Asserted-Identity header (what operators vouch for). The
+    caller then waits up to ``then_wait`` seconds for the PBX to hang up.
+    """
+    if not all(c.isalnum() or c in "+-" for c in asserted):
+        raise SippError("the asserted identity must be a plain number")
+    header = (f"      P-Asserted-Identity: <sip:{asserted}@[local_ip];user=phone>\n"
+              if asserted else "")
+    template = (SCENARIOS / "caller_trunk.xml").read_text()
+    path = directory / f"caller-trunk-{asserted or 'from'}.xml"
+    path.write_text(template.replace("      __ASSERTED__\n", header)
+                    .replace("<!-- ENDING -->",
+                             _PBX_HANGS_UP.format(pause_ms=int(then_wait * 1000))))
     return str(path)
 
 

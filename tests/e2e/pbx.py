@@ -75,7 +75,8 @@ class Pbx:
 
     def call(self, number: str, *, seconds: float = 1.0) -> sipp.Call:
         rendered = self.rendered()
-        trunk = rendered.plan.trunks[0]
+        # The example's operator trunk: SIPp calls from 127.0.0.1 with its digest credentials.
+        trunk = next(t for t in rendered.plan.trunks if t.auth_username is not None)
         assert trunk.auth_username is not None
         sip = rendered.config.pbx.sip
         return sipp.Call("127.0.0.1", sip.port, number, trunk.auth_username,

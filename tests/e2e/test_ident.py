@@ -4,6 +4,10 @@ A small test context calls ccctl's FastAGI server (running in this test
 process) and reports the result variables in a UserEvent, which the test
 reads over AMI. SIPp is the caller, typing digits as SIP INFO. Afterwards
 every log the run produced is searched for the personnummer typed.
+
+Calls reach the PBX as an operator delivers them, too: through a trunk that
+Asterisk recognises by the SBC's source address (SIPp on 127.0.0.2, no
+password), the citizen's number in From or P-Asserted-Identity.
 """
 
 from __future__ import annotations
@@ -37,11 +41,16 @@ BAD_CHECKSUM = "191212121213"
 NO_SUCH_DATE = "191213321217"  # checksum right, 32 December does not exist
 KNOWN_CALLER, UNKNOWN_CALLER = "0701740605", "+46701740699"  # PTS fiction numbers
 PIN, WRONG_PIN = "73920581", "73920582"
+# Callers from fixed lines, as the operator's trunk delivers them (E.164).
+LANDLINE_CALLER, UNKNOWN_LANDLINE = "+46846500470", "+46846500479"
 CSV = ("id,name,language,phone,personnummer,skills,priority,queue,pin_hash\n"
        "kund-0001,Tolvan Testsson,sv,+46701740605,19121212-1212,engelska:2,7,vaxel,"
-       f"{hash_pin(PIN)}\n")
+       f"{hash_pin(PIN)}\n"
+       f"kund-0002,Sigge Påhittad,en,{LANDLINE_CALLER},,bygglov:2,,,\n")
 NUMBERS = {"anumber": "+46846500490", "pnr": "+46846500491", "pnr-missing-prompt": "+46846500492",
-           "pin": "+46846500493"}
+           "pin": "+46846500493", "trunk": "+46846500494"}
+# The operator's SBC: a trunk recognised by source address alone (no password).
+SBC_TRUNK, SBC_ADDRESS = "e2e-sbc", "127.0.0.2"
 
 
 def _extensions(agi_port: int) -> str:
@@ -52,6 +61,7 @@ exten => {NUMBERS['anumber']},1,Goto(ccctl-test-ident,anumber,1)
 exten => {NUMBERS['pnr']},1,Goto(ccctl-test-ident,pnr,1)
 exten => {NUMBERS['pnr-missing-prompt']},1,Goto(ccctl-test-ident,pnr-missing-prompt,1)
 exten => {NUMBERS['pin']},1,Goto(ccctl-test-ident,pin,1)
+exten => {NUMBERS['trunk']},1,Goto(ccctl-test-ident,trunk,1)
 
 [ccctl-test-ident]
 exten => anumber,1,Answer()
@@ -71,7 +81,10 @@ exten => pin,1,Answer()
  same => n,AGI({agi}/anumber?directory=testkatalog)
  same => n,AGI({agi}/pin?directory=testkatalog&tries=3)
  same => n,Goto(report,1)
-exten => report,1,UserEvent(ccctl-ident,IdStatus: ${{CCCTL_ID_STATUS}},IdMethod: ${{CCCTL_ID_METHOD}},IdName: ${{CCCTL_ID_NAME}},IdRef: ${{CCCTL_ID_REF}},IdSkills: ${{CCCTL_ID_SKILLS}},IdPriority: ${{CCCTL_ID_PRIORITY}},IdQueue: ${{CCCTL_ID_QUEUE}},IdLanguage: ${{CHANNEL(language)}},IdAgistatus: ${{AGISTATUS}})
+exten => trunk,1,Answer()
+ same => n,AGI({agi}/anumber?directory=testkatalog)
+ same => n,Goto(report,1)
+exten => report,1,UserEvent(ccctl-ident,IdEndpoint: ${{CHANNEL(endpoint)}},IdStatus: ${{CCCTL_ID_STATUS}},IdMethod: ${{CCCTL_ID_METHOD}},IdName: ${{CCCTL_ID_NAME}},IdRef: ${{CCCTL_ID_REF}},IdSkills: ${{CCCTL_ID_SKILLS}},IdPriority: ${{CCCTL_ID_PRIORITY}},IdQueue: ${{CCCTL_ID_QUEUE}},IdLanguage: ${{CHANNEL(language)}},IdAgistatus: ${{AGISTATUS}})
  same => n,Hangup()
 """  # noqa: E501 - one dialplan line
 
@@ -88,6 +101,8 @@ class Sandbox:
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     tmp = tmp_path_factory.mktemp("ident")
     pbx = prepare(tmp)
+    pbx.edit("e2e.yaml", "pbx:\n", f"trunks:\n  - id: {SBC_TRUNK}\n"
+             f"    match: [\"{SBC_ADDRESS}/32\"]\n    auth: false\npbx:\n")
     agi_port = free_port(socket.SOCK_STREAM)
     (tmp / "callers.csv").write_text(CSV)
     directory = Directory(id="testkatalog", backend=CsvBackend(type="csv", path="callers.csv"))
@@ -103,7 +118,20 @@ def _call(box: Sandbox, number: str, entries: list[str], caller: str = "") \
         -> tuple[Message, sipp.SippResult]:
     """Place one call; return the ccctl-ident UserEvent and SIPp's result."""
     scenario = sipp.info_dtmf_scenario(box.config_dir, entries, caller=caller)
-    call = dataclasses.replace(box.pbx.call(number), scenario=str(scenario), timeout_s=60)
+    return _identify(box, dataclasses.replace(box.pbx.call(number), scenario=str(scenario),
+                                              timeout_s=60))
+
+
+def _trunk_call(box: Sandbox, caller: str, asserted: str = "") -> sipp.Call:
+    """A call to the trunk test number from the operator's SBC: From ``caller``, and
+    P-Asserted-Identity ``asserted`` if given."""
+    scenario = sipp.trunk_scenario(box.config_dir, asserted=asserted)
+    return dataclasses.replace(box.pbx.call(NUMBERS["trunk"]), scenario=scenario, caller=caller,
+                               local_ip=SBC_ADDRESS, timeout_s=60)
+
+
+def _identify(box: Sandbox, call: sipp.Call) -> tuple[Message, sipp.SippResult]:
+    """Run ``call``; return the ccctl-ident UserEvent and SIPp's result."""
 
     async def run() -> tuple[Message, sipp.SippResult]:
         events: asyncio.Queue[Message] = asyncio.Queue()
@@ -220,3 +248,57 @@ def test_given_a_known_caller_when_every_pin_is_wrong_then_failed_and_not_shown_
     assert (event["IdStatus"], event["IdMethod"], event["IdRef"], event["IdName"]) == \
         ("failed", "pin", "", ""), "a caller who fails the PIN is not shown as the record"
     _assert_no_personnummer_in_logs(sandbox, caplog, result)
+
+
+def test_given_a_trunk_call_from_a_number_in_the_directory_then_identified_by_anumber(
+        sandbox: Sandbox) -> None:
+    event, result = _identify(sandbox, _trunk_call(sandbox, LANDLINE_CALLER))
+    assert result.ok, result.errors
+    assert event["IdEndpoint"] == SBC_TRUNK, "the call came in through the IP-identified trunk"
+    assert (event["IdStatus"], event["IdMethod"], event["IdRef"], event["IdName"]) == \
+        ("identified", "anumber", "kund-0002", "Sigge Påhittad")
+    assert (event["IdSkills"], event["IdLanguage"]) == ("bygglov:2", "en")
+
+
+def test_given_a_trunk_call_from_a_number_not_in_the_directory_then_unidentified(
+        sandbox: Sandbox) -> None:
+    event, result = _identify(sandbox, _trunk_call(sandbox, UNKNOWN_LANDLINE))
+    assert result.ok, result.errors
+    assert event["IdEndpoint"] == SBC_TRUNK
+    assert (event["IdStatus"], event["IdMethod"], event["IdRef"], event["IdName"]) == \
+        ("unidentified", "anumber", "", "")
+
+
+def test_given_a_trunk_call_whose_p_asserted_identity_is_in_the_directory_then_identified(
+        sandbox: Sandbox) -> None:
+    # From shows another number (a presented switchboard number, say); the operator
+    # vouches for the line in P-Asserted-Identity, and that is who is calling.
+    event, result = _identify(sandbox, _trunk_call(sandbox, UNKNOWN_LANDLINE,
+                                                   asserted=LANDLINE_CALLER))
+    assert result.ok, result.errors
+    assert (event["IdStatus"], event["IdRef"]) == ("identified", "kund-0002")
+
+
+def test_given_a_password_trunk_when_from_carries_the_callers_number_then_identified(
+        sandbox: Sandbox) -> None:
+    # The operator trunk authenticates with its digest user while From carries the
+    # caller: Asterisk must find the trunk by the user in the credentials.
+    scenario = sipp.info_dtmf_scenario(sandbox.config_dir, [])
+    call = dataclasses.replace(sandbox.pbx.call(NUMBERS["trunk"]), scenario=scenario,
+                               caller=LANDLINE_CALLER, timeout_s=60)
+    event, result = _identify(sandbox, call)
+    assert result.ok, result.errors
+    assert event["IdEndpoint"] == "operator"
+    assert (event["IdStatus"], event["IdRef"]) == ("identified", "kund-0002")
+
+
+def test_given_the_sbc_trunks_name_in_from_when_sent_from_another_address_then_refused(
+        sandbox: Sandbox) -> None:
+    # The SBC trunk has no password; naming it in From from anywhere else must not
+    # get a call in (Asterisk would otherwise match the endpoint by From user).
+    intruder = dataclasses.replace(_trunk_call(sandbox, SBC_TRUNK), local_ip="127.0.0.1",
+                                   timeout_s=10)
+    result = sipp.run(intruder)
+    # Challenged like any unknown caller; without a password it never gets a call up.
+    assert "401 Unauthorized" in result.errors
+    assert not result.ok and result.successful == 0

@@ -1,4 +1,8 @@
-"""The IVR in a real Asterisk 22: menus walked by SIP INFO keys, hours, storm messages.
+"""The IVR in a real Asterisk 22: menus walked by keys, hours, storm messages.
+
+Keys travel as SIP INFO (application/dtmf-relay) or, in the menu walks, also as
+RFC 4733 telephone events in the caller's RTP stream, as most phones and
+operator trunks send them.
 
 The ccctl daemon is not running, so every queue is reached through the
 app_queue fallback; the generated dialplan logs each step as a NOTICE line
@@ -50,21 +54,31 @@ def ivr(tmp_path: Path) -> Iterator[Pbx]:
         destroy(handle)
 
 
-def _call(pbx: Pbx, tmp: Path, *keys: str) -> sipp.SippResult:
+def _call(pbx: Pbx, tmp: Path, *keys: str, dtmf: sipp.DtmfMethod = "info") -> sipp.SippResult:
     """Press ``keys`` 1.5 s apart; the call passes only if the PBX then ends it.
 
     Every path here ends with the PBX hanging up: nobody is logged in, so
     the switchboard's no-agents message plays and the call ends.
     """
     scenario = sipp.dtmf_scenario(tmp, tuple(sipp.Key(k) for k in keys),
-                                  then_wait=25.0, pbx_hangs_up=True)
+                                  then_wait=25.0, pbx_hangs_up=True, dtmf=dtmf)
     return sipp.run(replace(pbx.call(MAIN_NUMBER), scenario=scenario, timeout_s=40))
 
 
+# How a caller's keys reach the PBX. RFC 4733 events are replayed from a pcap by
+# SIPp, which needs raw sockets; the same walks must end in the same place.
+KEYS_AS = [
+    pytest.param("info", id="sip-info"),
+    pytest.param("rfc4733", id="rfc4733", marks=pytest.mark.skipif(
+        not sipp.can_play_pcap(), reason="SIPp's play_pcap_audio needs root or CAP_NET_RAW")),
+]
+
+
+@pytest.mark.parametrize("dtmf", KEYS_AS)
 def test_given_a_swedish_caller_when_pressing_1_2_1_then_bygglov_queues_with_skills_and_path(
-    ivr: Pbx, tmp_path: Path,
+    ivr: Pbx, tmp_path: Path, dtmf: sipp.DtmfMethod,
 ) -> None:
-    result = _call(ivr, tmp_path, "1", "2", "1")
+    result = _call(ivr, tmp_path, "1", "2", "1", dtmf=dtmf)
 
     assert result.ok, result.errors
     [queued] = notices(ivr, "ccctl queue bygglov: caller")
@@ -76,10 +90,11 @@ def test_given_a_swedish_caller_when_pressing_1_2_1_then_bygglov_queues_with_ski
     assert ivr.box.log_lines("ERROR") == []
 
 
+@pytest.mark.parametrize("dtmf", KEYS_AS)
 def test_given_an_english_caller_when_pressing_2_2_1_then_bygglov_asks_for_english_too(
-    ivr: Pbx, tmp_path: Path,
+    ivr: Pbx, tmp_path: Path, dtmf: sipp.DtmfMethod,
 ) -> None:
-    result = _call(ivr, tmp_path, "2", "2", "1")
+    result = _call(ivr, tmp_path, "2", "2", "1", dtmf=dtmf)
 
     assert result.ok, result.errors
     [queued] = notices(ivr, "ccctl queue bygglov: caller")
