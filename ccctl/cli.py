@@ -31,6 +31,7 @@ from ccctl.pbx.sandbox import SandboxError, install_standard_sounds
 from ccctl.prompts import cli as prompts_cli
 from ccctl.storm import cli as storm_cli
 from ccctl.testing import sipp
+from ccctl.web import cli as token_cli
 
 log = logging.getLogger("ccctl")
 
@@ -127,7 +128,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     host, _, port = args.http.rpartition(":")
     options = daemon.DaemonOptions(
         store_url=args.store or daemon.default_store_url(args.secrets.parent),
-        config_dir=args.config.parent,
+        config_dir=args.config.parent, tokens_path=args.tokens,
         http_host=host or "127.0.0.1", http_port=int(port))
     return daemon.run(rendered.config, rendered.secrets, options)
 
@@ -274,6 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--http", default="127.0.0.1:8800",
                    help="HOST:PORT for the REST API (default: %(default)s; keep it on "
                         "loopback)")
+    token_cli.add_tokens_option(p)
     p.set_defaults(func=_cmd_run)
 
     pbx = sub.add_parser("pbx", help="the sandbox Asterisk 22").add_subparsers(
@@ -299,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     hours_cli.add_parsers(sub)
     ident_cli.add_parsers(sub)
     prompts_cli.add_parsers(sub)
+    token_cli.add_parsers(sub)
     return parser
 
 

@@ -34,10 +34,15 @@ from ccctl.voice import setup
 from ccctl.voice.announce import Announcer
 from ccctl.voice.flow import VoiceFlow
 from ccctl.voice.journal import Journal, replay
+from ccctl.voice.phone import PhoneCommands
+from ccctl.voice.presence import Presence
 from ccctl.voice.resync import reconcile
+from ccctl.voice.transfer import Transfers
 from ccctl.watchdog import LoopWatchdog
 from ccctl.web.api import Services, build_app
+from ccctl.web.api_transfer import TransferServices
 from ccctl.web.metrics import Process
+from ccctl.web.tokens import TokenBook
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +51,7 @@ log = logging.getLogger(__name__)
 class DaemonOptions:
     store_url: str
     config_dir: Path  # relative paths in the config (directories) are relative to it
+    tokens_path: Path  # the REST API's tokens (ccctl.web.tokens), re-read when replaced
     http_host: str = "127.0.0.1"
     http_port: int = 8800
     tick_s: float = 1.0
@@ -66,6 +72,8 @@ class Daemon:
         self.router: Router
         self.flow: VoiceFlow
         self.ari: AriConnection
+        self.transfers: Transfers
+        self.presence: Presence
 
     async def run(self) -> None:
         store = await open_store(self.options.store_url)
@@ -89,6 +97,9 @@ class Daemon:
                                   self.cc.site.default_language)
             self.flow = VoiceFlow(self.router, journal, lambda: self.ari.rest, self.clock,
                                   spawn, announcer=announcer)
+            self.transfers = Transfers(self.flow, self.cc.outbound)
+            self.presence = Presence(self.flow, {agent.id for agent in self.cc.agents})
+            PhoneCommands(self.flow, setup.agent_profiles(self.cc))
             for queue in setup.queue_configs(self.cc):
                 await self.flow.feed(ev.ConfigureQueue(queue=queue))
             async with AriConnection(ari_settings(self.cc, self.secrets), self.flow.on_ari,
@@ -107,8 +118,11 @@ class Daemon:
             await store.save_snapshot(journal.last_seq, self.router.snapshot())
 
     async def _serve_http(self) -> web.AppRunner:
+        transfers = TransferServices(self.transfers, {e.id: e for e in self.cc.directory},
+                                     {a.id: a.name for a in self.cc.agents})
         app = build_app(Services(self.flow, self.router, setup.agent_profiles(self.cc),
-                                 self.clock, self._health, self._process))
+                                 self.clock, self._health, self._process, transfers),
+                        TokenBook(self.options.tokens_path))
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, self.options.http_host, self.options.http_port)
@@ -135,8 +149,12 @@ class Daemon:
             await journal.maybe_snapshot(self.router)
 
     async def _resync(self, rest: AriRest) -> None:
-        """After every (re)connect, the core and Asterisk agree again (see voice.resync)."""
+        """After every (re)connect, the core and Asterisk agree again (see voice.resync):
+        outside calls first (so they are not taken for new callers), then the queues,
+        then which agents' phones are reachable."""
+        await self.transfers.readopt(await rest.bridges())
         await reconcile(self.flow, rest, self.cc.pbx.stasis_app)
+        await self.presence.resync(rest, self.cc.pbx.stasis_app)
 
 
 def run(cc: ContactCenter, secrets: Secrets, options: DaemonOptions) -> int:

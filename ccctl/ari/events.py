@@ -80,6 +80,15 @@ class PlaybackFinished(Event):
 
 
 @dataclass(frozen=True)
+class EndpointStateChange(Event):
+    """A phone's reachability: ``state`` is online, offline or unknown."""
+
+    technology: str
+    resource: str
+    state: str
+
+
+@dataclass(frozen=True)
 class Other(Event):
     type: str
 
@@ -154,6 +163,14 @@ def _playback_finished(data: Mapping[str, Any]) -> Event:
                             state=str(playback.get("state", "")))
 
 
+def _endpoint(data: Mapping[str, Any]) -> Event:
+    endpoint = _get(data, "endpoint", "EndpointStateChange")
+    return EndpointStateChange(**_base(data),
+                               technology=str(_get(endpoint, "technology", "endpoint")),
+                               resource=str(_get(endpoint, "resource", "endpoint")),
+                               state=str(endpoint.get("state", "unknown")))
+
+
 # The explicit table: ARI event type → parser. Grep here to see what ccctl understands.
 PARSERS: dict[str, Callable[[Mapping[str, Any]], Event]] = {
     "StasisStart": _stasis_start,
@@ -163,6 +180,7 @@ PARSERS: dict[str, Callable[[Mapping[str, Any]], Event]] = {
     "ChannelHangupRequest": _hangup_request,
     "ChannelDestroyed": _destroyed,
     "PlaybackFinished": _playback_finished,
+    "EndpointStateChange": _endpoint,
 }
 
 

@@ -92,6 +92,9 @@ class Announcer:
         self._clock = clock
         self._default_language = default_language
         self._listeners: dict[str, Listener] = {}
+        # Callers talking to an agent: kept, so that they hear announcements again if
+        # they come back to a queue (held, transferred, an outside number not answering).
+        self._resting: dict[str, Listener] = {}
         self._due: list[tuple[float, str]] = []  # (when, task id), lazily invalidated
         self._playing: dict[str, Listener] = {}  # playback id → listener
         self._wake = asyncio.Event()
@@ -107,7 +110,26 @@ class Announcer:
         self._wake.set()
 
     def gone(self, task_id: str) -> None:
+        """The caller hung up (or the call left ccctl): nothing more to announce."""
         self._listeners.pop(task_id, None)
+        self._resting.pop(task_id, None)
+
+    def connected(self, task_id: str) -> None:
+        """The caller is talking to someone: no announcements until :meth:`resume`."""
+        listener = self._listeners.pop(task_id, None)
+        if listener is not None:
+            self._resting[task_id] = listener
+
+    def resume(self, task_id: str) -> None:
+        """The caller waits again (in whichever queue the task is in now)."""
+        listener = self._resting.pop(task_id, None)
+        task = self._router.core.tasks.get(task_id)
+        settings = self._settings.get(task.queue_id) if task is not None else None
+        if listener is None or settings is None:
+            return
+        self._listeners[task_id] = listener
+        heapq.heappush(self._due, (self._clock() + settings.first_after_seconds, task_id))
+        self._wake.set()
 
     def is_announcing(self, channel_id: str) -> str | None:
         """The playback id of an announcement playing to ``channel_id``, if any."""
@@ -137,7 +159,7 @@ class Announcer:
             return
         if settings.every_seconds:
             heapq.heappush(self._due, (now + settings.every_seconds, listener.task_id))
-        if task.state is not TaskState.WAITING:
+        if task.state not in (TaskState.WAITING, TaskState.PERSONAL, TaskState.STICKY):
             return  # ringing at an agent right now; try again next period
         pieces = self._pieces(listener.task_id, task.queue_id, settings, now)
         if pieces:
@@ -176,6 +198,7 @@ class Announcer:
         if listener is None or listener.task_id not in self._listeners:
             return
         task = self._router.core.tasks.get(listener.task_id)
-        if task is not None and task.state is TaskState.WAITING:
+        if task is not None and task.state in (TaskState.WAITING, TaskState.PERSONAL,
+                                               TaskState.STICKY):
             with contextlib.suppress(AriError):
                 await self._rest().request("POST", f"/channels/{listener.channel_id}/moh")

@@ -43,9 +43,13 @@ _NO_ANSWER, _BUSY, _REJECTED = 19, 17, 21
 @dataclass
 class Leg:
     task_id: str
-    role: str  # "caller" or "agent"
+    role: str  # "caller", "agent", or a role a plug-in registered (transfers)
     agent_id: str | None = None
     answered: bool = False
+
+
+StasisHandler = Callable[[ari.StasisStart], Awaitable[None]]
+LegEndHandler = Callable[[Leg, int], Awaitable[None]]
 
 
 class VoiceFlow:
@@ -62,7 +66,14 @@ class VoiceFlow:
         self.callers: dict[str, str] = {}  # task id → caller channel id
         self.agent_legs: dict[str, str] = {}  # task id → ringing/answered agent channel id
         self.bridges: dict[str, str] = {}  # task id → bridge id
-        self._ari_handlers: dict[type[ari.Event], Callable[[Any], Awaitable[None]]] = {
+        # Who handles a channel entering Stasis (by its first app argument) and the end of
+        # a leg (by its role). Transfers add their own roles (ccctl.voice.transfer).
+        self.stasis_roles: dict[str, StasisHandler] = {"agent": self._agent_answered}
+        self.leg_roles: dict[str, LegEndHandler] = {"caller": self._caller_gone,
+                                                    "agent": self._agent_leg_gone}
+        # Called with the task id when its caller hangs up, before the call is settled.
+        self.caller_gone_hooks: list[Callable[[str], Awaitable[None]]] = []
+        self.ari_handlers: dict[type[ari.Event], Callable[[Any], Awaitable[None]]] = {
             ari.StasisStart: self._on_stasis_start,
             # A channel in the app reports its end with StasisEnd (it is no longer
             # subscribed when it is destroyed); an agent leg that never answered never
@@ -78,6 +89,9 @@ class VoiceFlow:
             dec.StartWrapUp: self._start_wrap_up,
             dec.PauseAgent: self._paused,
         }
+
+    def now(self) -> float:
+        return self._clock()
 
     # -- the routing core ---------------------------------------------------------------
     async def feed(self, event: ev.Event) -> None:
@@ -97,7 +111,7 @@ class VoiceFlow:
 
     # -- ARI events -----------------------------------------------------------------------
     async def on_ari(self, event: ari.Event) -> None:
-        handler = self._ari_handlers.get(type(event))
+        handler = self.ari_handlers.get(type(event))
         if handler is None:
             return
         try:
@@ -110,19 +124,23 @@ class VoiceFlow:
 
     async def _on_stasis_start(self, event: ari.StasisStart) -> None:
         role = event.args[0] if event.args else ""
+        handler = self.stasis_roles.get(role)
         if role == "queue" and len(event.args) >= 2:
             await self._caller_arrived(event.channel, parse_args(event.args))
-        elif role == "agent" and len(event.args) >= 3:
-            leg = self.legs.get(event.channel.id)
-            if leg is None:  # answered after we gave up on it
-                await self._hangup(event.channel.id)
-                return
-            leg.answered = True
-            await self.feed(ev.OfferAccepted(task_id=leg.task_id, agent_id=event.args[2]))
+        elif handler is not None and len(event.args) >= 2:
+            await handler(event)
         else:
             log.warning("channel %s entered Stasis with unknown args %s; hanging up",
                         event.channel.id, event.args)
             await self._hangup(event.channel.id)
+
+    async def _agent_answered(self, event: ari.StasisStart) -> None:
+        leg = self.legs.get(event.channel.id)
+        if leg is None or leg.agent_id is None:  # answered after we gave up on it
+            await self._hangup(event.channel.id)
+            return
+        leg.answered = True
+        await self.feed(ev.OfferAccepted(task_id=leg.task_id, agent_id=leg.agent_id))
 
     async def _caller_arrived(self, channel: ari.Channel, arrival: Arrival) -> None:
         task_id = channel.id
@@ -149,13 +167,12 @@ class VoiceFlow:
         leg = self.legs.pop(event.channel.id, None)
         if leg is None:
             return
-        if leg.role == "caller":
-            await self._caller_gone(leg)
-        else:
-            cause = event.cause if isinstance(event, ari.ChannelDestroyed) else 16
-            await self._agent_leg_gone(leg, cause)
+        cause = event.cause if isinstance(event, ari.ChannelDestroyed) else 16
+        await self.leg_roles[leg.role](leg, cause)
 
-    async def _caller_gone(self, leg: Leg) -> None:
+    async def _caller_gone(self, leg: Leg, cause: int) -> None:
+        for hook in self.caller_gone_hooks:
+            await hook(leg.task_id)
         self.callers.pop(leg.task_id, None)
         self.announcer.gone(leg.task_id)
         agent_channel = self.agent_legs.pop(leg.task_id, None)
@@ -244,7 +261,7 @@ class VoiceFlow:
             return
         bridge = f"call-{connect.task_id}"
         rest = self.rest()
-        self.announcer.gone(connect.task_id)
+        self.announcer.connected(connect.task_id)
         playing = self.announcer.is_announcing(caller)
         if playing is not None:
             with contextlib.suppress(AriNotFoundError):

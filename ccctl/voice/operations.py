@@ -20,7 +20,7 @@ from ccctl.voice.flow import VoiceFlow
 log = logging.getLogger(__name__)
 
 
-def _in_service(flow: VoiceFlow, task_id: str) -> str:
+def serving_agent(flow: VoiceFlow, task_id: str) -> str:
     """The agent serving ``task_id``; an error that says why not otherwise."""
     task = flow.router.core.task(task_id)
     if task.state is not TaskState.IN_SERVICE or task.agent_id is None:
@@ -29,7 +29,7 @@ def _in_service(flow: VoiceFlow, task_id: str) -> str:
     return task.agent_id
 
 
-async def _detach(flow: VoiceFlow, task_id: str) -> None:
+async def detach(flow: VoiceFlow, task_id: str) -> None:
     """Take the caller out of the call with the agent, back to music on hold."""
     rest = flow.rest()
     caller = flow.callers.get(task_id)
@@ -49,29 +49,32 @@ async def _detach(flow: VoiceFlow, task_id: str) -> None:
 
 async def park(flow: VoiceFlow, task_id: str) -> None:
     """The serving agent holds the call in their personal queue."""
-    agent = _in_service(flow, task_id)
-    await _detach(flow, task_id)
+    agent = serving_agent(flow, task_id)
+    await detach(flow, task_id)
     log.info("call %s: held in agent %s's personal queue", task_id, agent)
     await flow.feed(ev.ParkPersonal(task_id=task_id, agent_id=agent))
+    flow.announcer.resume(task_id)
 
 
 async def transfer_to_queue(flow: VoiceFlow, task_id: str, queue_id: str) -> None:
     """Blind transfer into a queue; the caller keeps the original entry time."""
     flow.router.core.queue(queue_id)  # unknown queue: refused before anything happens
-    _in_service(flow, task_id)
-    await _detach(flow, task_id)
+    serving_agent(flow, task_id)
+    await detach(flow, task_id)
     log.info("call %s: transferred to queue %s", task_id, queue_id)
     await flow.feed(ev.Requeue(task_id=task_id, queue_id=queue_id))
+    flow.announcer.resume(task_id)
 
 
 async def transfer_to_agent(flow: VoiceFlow, task_id: str, agent_id: str) -> None:
     """Blind transfer to a colleague: the call waits in their personal queue."""
     flow.router.core.agent(agent_id)  # not logged in: refused before anything happens
-    _in_service(flow, task_id)
-    await _detach(flow, task_id)
+    serving_agent(flow, task_id)
+    await detach(flow, task_id)
     log.info("call %s: transferred to agent %s", task_id, agent_id)
     await flow.feed(ev.Requeue(task_id=task_id))
     await flow.feed(ev.ParkPersonal(task_id=task_id, agent_id=agent_id))
+    flow.announcer.resume(task_id)
 
 
 async def hang_up(flow: VoiceFlow, task_id: str) -> None:

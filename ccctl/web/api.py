@@ -2,7 +2,8 @@
 
 Domain errors from the routing core become HTTP codes here and nowhere else:
 unknown agent/task/queue → 404, a state that does not allow the action → 409,
-malformed request → 400 with what was wrong.
+malformed request → 400 with what was wrong. Who may call each route is the last
+column of :data:`ROUTES`, enforced by :mod:`ccctl.web.auth` (401/403/429).
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from aiohttp import web
 
 from ccctl.acd import errors, views
 from ccctl.acd import events as ev
-from ccctl.acd.model import AgentProfile
+from ccctl.acd.model import AgentProfile, TaskState
 from ccctl.acd.router import Router
 from ccctl.voice import operations
 from ccctl.voice.flow import VoiceFlow
-from ccctl.web import openapi
+from ccctl.web import api_transfer, openapi
+from ccctl.web.auth import Access, FailureLimiter, Guard, middleware
 from ccctl.web.metrics import ProcessProbe
 from ccctl.web.metrics import render as render_metrics
+from ccctl.web.tokens import TokenBook
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Services:
     clock: Callable[[], float]
     health: Callable[[], dict[str, Any]]
     process: ProcessProbe
+    transfers: api_transfer.TransferServices | None = None  # None: transfers answer 503
 
 
 SERVICES = web.AppKey("services", Services)
@@ -131,16 +135,6 @@ async def park(request: web.Request) -> web.Response:
                                                    request.match_info["task"]))
 
 
-async def transfer(request: web.Request) -> web.Response:
-    body = await _body(request)
-    flow, task = request.app[SERVICES].flow, request.match_info["task"]
-    if isinstance(body.get("queue"), str):
-        return await _operate(request, operations.transfer_to_queue(flow, task, body["queue"]))
-    if isinstance(body.get("agent"), str):
-        return await _operate(request, operations.transfer_to_agent(flow, task, body["agent"]))
-    raise _bad_request("give 'queue' or 'agent' (a string) to transfer to")
-
-
 async def hang_up(request: web.Request) -> web.Response:
     return await _operate(request, operations.hang_up(request.app[SERVICES].flow,
                                                       request.match_info["task"]))
@@ -209,7 +203,7 @@ async def metrics(request: web.Request) -> web.Response:
 
 
 async def openapi_json(request: web.Request) -> web.Response:
-    return web.json_response(openapi.document())
+    return web.json_response(openapi.document(ACCESS))
 
 
 async def health(request: web.Request) -> web.Response:
@@ -217,29 +211,48 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response(report, status=200 if report.get("ari") == "connected" else 503)
 
 
-ROUTES: list[tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]]]] = [
-    ("GET", "/health", health),
-    ("GET", "/metrics", metrics),
-    ("GET", "/openapi.json", openapi_json),
-    ("GET", "/api/calls", calls),
-    ("GET", "/api/queues", queues),
-    ("GET", "/api/agents/{agent}", agent_state),
-    ("POST", "/api/agents/{agent}/login", login),
-    ("POST", "/api/agents/{agent}/logout", logout),
-    ("POST", "/api/agents/{agent}/pause", pause),
-    ("POST", "/api/agents/{agent}/ready", ready),
-    ("POST", "/api/tasks/{task}/move", move),
-    ("POST", "/api/tasks/{task}/prioritise", prioritise),
-    ("POST", "/api/tasks/{task}/pick", pick),
-    ("POST", "/api/tasks/{task}/park", park),
-    ("POST", "/api/tasks/{task}/transfer", transfer),
-    ("POST", "/api/tasks/{task}/hangup", hang_up),
+Route = tuple[str, str, Callable[[web.Request], Awaitable[web.StreamResponse]], Access]
+ROUTES: list[Route] = [
+    ("GET", "/health", health, Access.OPEN),
+    ("GET", "/metrics", metrics, Access.OPEN),
+    ("GET", "/openapi.json", openapi_json, Access.OPEN),
+    ("GET", "/api/calls", calls, Access.SUPERVISOR),
+    ("GET", "/api/queues", queues, Access.SUPERVISOR),
+    ("GET", "/api/agents/{agent}", agent_state, Access.OWN_AGENT),
+    ("POST", "/api/agents/{agent}/login", login, Access.OWN_AGENT),
+    ("POST", "/api/agents/{agent}/logout", logout, Access.OWN_AGENT),
+    ("POST", "/api/agents/{agent}/pause", pause, Access.OWN_AGENT),
+    ("POST", "/api/agents/{agent}/ready", ready, Access.OWN_AGENT),
+    ("POST", "/api/tasks/{task}/move", move, Access.SUPERVISOR),
+    ("POST", "/api/tasks/{task}/prioritise", prioritise, Access.SUPERVISOR),
+    ("POST", "/api/tasks/{task}/pick", pick, Access.SUPERVISOR),
+    ("POST", "/api/tasks/{task}/park", park, Access.SERVING),
+    ("POST", "/api/tasks/{task}/transfer", api_transfer.transfer, Access.SERVING),
+    ("POST", "/api/tasks/{task}/consult", api_transfer.consult, Access.SERVING),
+    ("POST", "/api/tasks/{task}/consult/complete", api_transfer.complete, Access.SERVING),
+    ("POST", "/api/tasks/{task}/consult/cancel", api_transfer.cancel, Access.SERVING),
+    ("GET", "/api/directory", api_transfer.directory, Access.ANY_TOKEN),
+    ("POST", "/api/tasks/{task}/hangup", hang_up, Access.SERVING),
 ]
+ACCESS: dict[tuple[str, str], Access] = {(m, p): a for m, p, _, a in ROUTES}
 
 
-def build_app(services: Services) -> web.Application:
-    app = web.Application()
+def serving_agent(router: Router, task_id: str) -> str | None:
+    """The agent connected to the call ``task_id`` now; None if it is not in service."""
+    task = router.core.tasks.get(task_id)
+    if task is None or task.state is not TaskState.IN_SERVICE:
+        return None
+    return task.agent_id
+
+
+def build_app(services: Services, tokens: TokenBook,
+              limiter: FailureLimiter | None = None) -> web.Application:
+    guard = Guard(tokens, ACCESS, lambda task_id: serving_agent(services.router, task_id),
+                  limiter or FailureLimiter())
+    app = web.Application(middlewares=[middleware(guard)])
     app[SERVICES] = services
-    for method, path, handler in ROUTES:
+    if services.transfers is not None:
+        app[api_transfer.TRANSFERS] = services.transfers
+    for method, path, handler, _ in ROUTES:
         app.router.add_route(method, path, handler)
     return app

@@ -1,11 +1,16 @@
 """The REST API described as an OpenAPI 3.1 document (served at ``/openapi.json``).
 
 One entry per route in :data:`ccctl.web.api.ROUTES`; a test keeps the two in step.
+Who may call a route comes from the same table (``document(ACCESS)``): open routes
+say ``security: []``, the others need the bearer scheme and say which token.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from ccctl.web.auth import Access
 
 _ERROR = {"type": "object", "required": ["error"],
           "properties": {"error": {"type": "string", "description": "What, and how to fix"}}}
@@ -92,25 +97,72 @@ OPERATIONS: dict[tuple[str, str], tuple[str, dict[str, Any] | None, dict[str, An
     ("POST", "/api/tasks/{task}/park"): ("The serving agent holds it in their personal queue",
                                          None, _ACTION),
     ("POST", "/api/tasks/{task}/transfer"): (
-        "Blind transfer to a queue or a colleague; the entry time is kept",
-        _body(queue={"type": "string"}, agent={"type": "string"}), _ACTION),
+        "Blind transfer to a queue, a colleague (entry time kept), a directory entry or an "
+        "outside number (E.164; outbound.allow/deny apply, else 403)",
+        _body(queue={"type": "string"}, agent={"type": "string"},
+              directory={"type": "string"}, number={"type": "string"}), _ACTION),
+    ("POST", "/api/tasks/{task}/consult"): (
+        "Attended transfer: the caller waits on music while the agent consults a colleague "
+        "or an outside number", _body(agent={"type": "string"}, directory={"type": "string"},
+                                      number={"type": "string"}), _ACTION),
+    ("POST", "/api/tasks/{task}/consult/complete"): (
+        "Hand the caller to the consulted party", None, _ACTION),
+    ("POST", "/api/tasks/{task}/consult/cancel"): (
+        "End the consultation; back to the caller", None, _ACTION),
+    ("GET", "/api/directory"): ("Transfer targets (directory, agents, queues) matching ?q=",
+                                None, _answers({"type": "object"})),
     ("POST", "/api/tasks/{task}/hangup"): ("End the caller's call", None, _ACTION),
 }
 
 
-def document() -> dict[str, Any]:
+_WHO = {
+    Access.OPEN: "Open: no token (no personal data; for load balancers and Prometheus).",
+    Access.OWN_AGENT: "An agent token for this agent, or a supervisor or admin token.",
+    Access.SERVING: "An agent token whose agent is serving this call now, or a supervisor "
+                    "or admin token.",
+    Access.ANY_TOKEN: "Any valid token (agent, supervisor or admin).",
+    Access.SUPERVISOR: "A supervisor or admin token.",
+    Access.ADMIN: "An admin token.",
+}
+_REFUSED = {code: {"description": text, "content": {"application/json": {"schema": _ERROR}}}
+            for code, text in (
+                ("401", "No token, or a malformed, unknown or revoked one "
+                        "(WWW-Authenticate: Bearer)"),
+                ("403", "The token is valid but its role or agent may not do this"),
+                ("429", "Too many invalid tokens from this address; see Retry-After"),
+                ("503", "The daemon cannot read its tokens file"))}
+
+
+def _operation(summary: str, body: dict[str, Any] | None, responses: dict[str, Any],
+               access: Access) -> dict[str, Any]:
+    operation: dict[str, Any] = {"summary": summary, "description": _WHO[access]}
+    if access is Access.OPEN:
+        operation |= {"security": [], "responses": responses}
+    else:
+        operation |= {"security": [{"bearer": []}], "responses": {**_REFUSED, **responses}}
+    if body is not None:
+        operation["requestBody"] = body
+    return operation
+
+
+def document(access: Mapping[tuple[str, str], Access]) -> dict[str, Any]:
+    """The document; ``access`` maps (method, path) to who may call it (closed if absent)."""
     paths: dict[str, dict[str, Any]] = {}
     for (method, path), (summary, body, responses) in OPERATIONS.items():
-        operation: dict[str, Any] = {"summary": summary, "responses": responses}
+        operation = _operation(summary, body, responses,
+                               access.get((method, path), Access.ADMIN))
         names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
         if names:
             operation["parameters"] = [{"name": n, "in": "path", "required": True,
                                         "schema": {"type": "string"}} for n in names]
-        if body is not None:
-            operation["requestBody"] = body
         paths.setdefault(path, {})[method.lower()] = operation
     return {"openapi": "3.1.0",
             "info": {"title": "ccctl REST API", "version": "0.1.0",
                      "description": "Agents and supervisors; loopback only. Errors are "
-                                    "{\"error\": \"…\"}."},
+                                    "{\"error\": \"…\"}. Tokens come from 'ccctl token "
+                                    "create NAME --role agent|supervisor|admin'."},
+            "security": [{"bearer": []}],
+            "components": {"securitySchemes": {"bearer": {
+                "type": "http", "scheme": "bearer",
+                "description": "Authorization: Bearer TOKEN (an API token)"}}},
             "paths": paths}

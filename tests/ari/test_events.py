@@ -7,7 +7,14 @@ import random
 import pytest
 
 from ccctl.ari.connection import Backoff
-from ccctl.ari.events import EventError, Other, StasisStart, channel_id, parse
+from ccctl.ari.events import (
+    EndpointStateChange,
+    EventError,
+    Other,
+    StasisStart,
+    channel_id,
+    parse,
+)
 
 STASIS_START = {
     "type": "StasisStart", "timestamp": "2026-11-25T06:40:00.000+0000", "application": "ccctl",
@@ -49,3 +56,18 @@ def test_given_repeated_failures_then_the_backoff_grows_to_its_cap_and_resets() 
     assert delays[0] <= 0.5
     backoff.reset()
     assert backoff.next_delay(rng) <= 0.5
+
+
+def test_given_an_endpoint_state_change_then_the_phone_and_its_state_are_read() -> None:
+    event = parse({"type": "EndpointStateChange", "application": "ccctl",
+                   "timestamp": "2026-11-25T06:40:00.000+0000",
+                   "endpoint": {"technology": "PJSIP", "resource": "fredrik",
+                                "state": "offline", "channel_ids": []}})
+    assert isinstance(event, EndpointStateChange)
+    assert (event.technology, event.resource, event.state) == ("PJSIP", "fredrik", "offline")
+    assert channel_id(event) is None  # not tied to a channel's ordered stream
+
+
+def test_given_an_endpoint_state_change_without_its_endpoint_then_the_error_says_so() -> None:
+    with pytest.raises(EventError, match="EndpointStateChange event without 'endpoint'"):
+        parse({"type": "EndpointStateChange"})

@@ -305,3 +305,59 @@ def test_given_a_connected_call_when_transferred_to_a_queue_then_it_keeps_its_en
         taken = david.stop()
     assert result.ok, result.errors
     assert taken.successful >= 1
+
+
+def test_given_no_token_then_the_api_says_401_while_health_and_metrics_stay_open(
+    pbx: Pbx,
+) -> None:
+    with running_daemon(pbx) as daemon:
+        status, body = daemon.request("GET", "/api/queues", anonymous=True)
+        health = daemon.request("GET", "/health", anonymous=True)[0]
+        text = _metrics(daemon)  # no Authorization header
+        supervisor = daemon.request("GET", "/api/queues")[0]
+        log = daemon.log()
+    assert status == 401
+    assert "Authorization: Bearer" in body["error"]
+    assert (health, supervisor) == (200, 200)
+    assert "ccctl_calls_waiting" in text
+    assert daemon.token not in log
+
+
+def test_given_an_agent_token_when_acting_on_another_agent_then_403_and_on_itself_200(
+    pbx: Pbx,
+) -> None:
+    created = pbx.ccctl("token", "create", "fredrik-desk", "--role", "agent", "--agent",
+                        "fredrik")
+    assert created.returncode == 0, created.stderr
+    fredrik = created.stdout.strip()
+    with running_daemon(pbx) as daemon:
+        other = daemon.request("POST", "/api/agents/david/login", token=fredrik)
+        queues = daemon.request("GET", "/api/queues", token=fredrik)[0]
+        own = daemon.request("POST", "/api/agents/fredrik/login", token=fredrik)[0]
+        state = daemon.request("GET", "/api/agents/fredrik", token=fredrik)
+        log = daemon.log()
+    assert other[0] == 403
+    assert "may act only on agent 'fredrik', not on 'david'" in other[1]["error"]
+    assert queues == 403
+    assert own == 200 and state[1]["state"] == "available"
+    assert fredrik not in log
+
+
+def test_given_a_token_revoked_while_the_daemon_runs_then_it_is_refused_at_once(
+    pbx: Pbx,
+) -> None:
+    created = pbx.ccctl("token", "create", "anna", "--role", "supervisor")
+    assert created.returncode == 0, created.stderr
+    anna = created.stdout.strip()
+    with running_daemon(pbx) as daemon:
+        before = daemon.request("GET", "/api/queues", token=anna)[0]
+        revoked = pbx.ccctl("token", "revoke", "anna")
+        assert revoked.returncode == 0, revoked.stderr
+        after = daemon.request("GET", "/api/queues", token=anna)
+        others = daemon.request("GET", "/api/queues")[0]  # the helper's token still works
+        pid_unchanged = daemon.proc.poll() is None
+    assert (before, after[0], others) == (200, 401, 200)
+    assert "'anna' was revoked" in after[1]["error"]
+    assert pid_unchanged
+    listed = pbx.ccctl("token", "list").stdout
+    assert anna not in listed and "anna" in listed
