@@ -11,7 +11,7 @@ import importlib
 import sys
 import time
 
-MODULES = ("acd_route", "ewt_sim", "voice")
+MODULES = ("acd_route", "ewt_sim", "voice", "voice_latency")
 
 
 def main(argv: list[str]) -> int:

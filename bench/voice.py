@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -67,41 +68,73 @@ def _config(directory: Path, agents: int, phone_port: int) -> Path:
 
 
 class Bench:
-    """One sandbox, its SIPp agent phones, and the daemon switched on and off."""
+    """One sandbox, its SIPp agent phones, and the daemon switched on and off.
 
-    def __init__(self, workdir: Path, agents: int, ring_ms: int, talk_ms: int) -> None:
+    By default the configuration is one queue with ``agents`` agents whose phones
+    (one SIPp) ring ``ring_ms`` and talk ``talk_ms``. Given ``config``, that
+    configuration is used instead, with no agents logged in and no phones;
+    ``prompts`` (a build directory) builds and installs its prompts.
+    ``manager_extra`` is appended to the generated manager.conf (an observer's
+    AMI user, see bench/voice_latency.py).
+    """
+
+    def __init__(self, workdir: Path, agents: int = 0, ring_ms: int = 0, talk_ms: int = 0, *,
+                 config: Path | None = None, prompts: Path | None = None,
+                 manager_extra: str = "") -> None:
         self.workdir = workdir
-        self.agents = [f"a{i:03d}" for i in range(agents)]
+        self.agents = [f"a{i:03d}" for i in range(agents)] if config is None else []
         self.phone_port = free_port(socket.SOCK_DGRAM)
-        self.config = _config(workdir, agents, self.phone_port)
+        self.config = config or _config(workdir, agents, self.phone_port)
         self.secrets = workdir / "secrets.json"
         self.rendered = service.render(self.config, self.secrets)
+        if manager_extra:
+            files = dict(self.rendered.files)
+            files["manager.conf"] += manager_extra
+            self.rendered = replace(self.rendered, files=files)
         self.phones = sipp.AgentPhone(self.phone_port, "agent_talk.xml", ring_ms=ring_ms,
-                                      talk_ms=talk_ms)
-        self.box = service.start_sandbox(self.rendered, f"bench-{os.getpid()}")
+                                      talk_ms=talk_ms) if self.agents else None
+        try:
+            self.box = service.start_sandbox(self.rendered, f"bench-{os.getpid()}",
+                                             prompts=prompts)
+        except BaseException:
+            if self.phones is not None:
+                self.phones.stop()
+            raise
         for agent in self.agents:
             self.box.rx(f"pjsip qualify {agent}")
         self.daemon: subprocess.Popen[bytes] | None = None
         self.http_port = free_port()
+        self.tokens = workdir / "tokens.json"
+        self._auth: dict[str, str] = {}
 
     def close(self) -> None:
         self.daemon_off()
-        self.phones.stop()
+        if self.phones is not None:
+            self.phones.stop()
         self.box.stop()
         shutil.rmtree(self.box.home, ignore_errors=True)
 
     def _api(self, method: str, path: str) -> dict[str, Any]:
         request = urllib.request.Request(f"http://127.0.0.1:{self.http_port}{path}",
-                                         method=method)
+                                         method=method, headers=self._auth)
         with urllib.request.urlopen(request, timeout=10) as response:
             data: dict[str, Any] = json.loads(response.read() or b"{}")
             return data
 
     def daemon_on(self) -> None:
+        """A fresh daemon (fresh store) with every agent logged in; a running one is stopped."""
+        self.daemon_off()
+        if not self._auth:  # a supervisor token, as an operator makes one (never printed)
+            token = subprocess.run(
+                [sys.executable, "-m", "ccctl", "token", "create", "bench", "--role",
+                 "supervisor", "--tokens", str(self.tokens)],
+                capture_output=True, text=True, check=True).stdout.strip()
+            self._auth = {"Authorization": f"Bearer {token}"}
         store = f"sqlite:///{self.workdir / f'ccctl-{time.monotonic_ns()}.db'}"
         self.daemon = subprocess.Popen(
             [sys.executable, "-m", "ccctl", "run", str(self.config), "--secrets",
-             str(self.secrets), "--store", store, "--http", f"127.0.0.1:{self.http_port}"],
+             str(self.secrets), "--store", store, "--http", f"127.0.0.1:{self.http_port}",
+             "--tokens", str(self.tokens)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 20
         while True:
@@ -124,23 +157,35 @@ class Bench:
             time.sleep(0.5)  # let Asterisk notice the app is gone
 
     def callers(self, rate: float, calls: int, hold_ms: int) -> sipp.SippResult:
+        return sipp.run(self.call(rate, calls, hold_ms))
+
+    def call(self, rate: float, calls: int, hold_ms: int,
+             scenario: str = "caller_answered.xml") -> sipp.Call:
+        """SIPp callers through the first trunk to ``NUMBER`` (the bench's, and the
+        example's main number); ``hold_ms`` is their longest stay."""
         trunk = self.rendered.plan.trunks[0]
         assert trunk.auth_username is not None
         sip = self.rendered.config.pbx.sip
-        return sipp.run(sipp.Call(
+        return sipp.Call(
             "127.0.0.1", sip.port, NUMBER, trunk.auth_username,
             self.rendered.secrets.trunk(trunk.name), calls=calls, rate=rate,
             duration_ms=hold_ms, timeout_s=int(calls / rate) + hold_ms // 1000 + 60,
-            scenario="caller_answered.xml"))
+            scenario=scenario)
 
-    def rss_mb(self, pid: int) -> float:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+    def rss_mb(self, pid: int, field: str = "VmRSS") -> float:
+        """Resident memory now (``VmHWM``: its peak so far) in MB; 0 if the process is gone."""
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            return 0.0
+        for line in status.splitlines():
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
         return 0.0
 
 
-def _mode(bench: Bench, mode: str) -> None:
+def set_mode(bench: Bench, mode: str) -> None:
+    """``ccctl``: the daemon runs; ``app_queue``: it does not (the dialplan's fallback)."""
     if mode == "ccctl":
         bench.daemon_on()
     else:
@@ -156,7 +201,7 @@ def max_cps(bench: Bench, figures: dict[str, list[float]]) -> None:
             for mode in ("ccctl", "app_queue"):
                 if mode in failed:
                     continue  # it already failed at a lower rate
-                _mode(bench, mode)
+                set_mode(bench, mode)
                 result = bench.callers(rate, rate * 4, hold_ms=5000)
                 clean = result.failed == 0 and result.retransmissions == 0 and result.ok
                 print(f"#   {mode:9} {rate:3d} cps: {result.successful} ok, {result.failed} "
@@ -173,7 +218,7 @@ def agent_bound(bench: Bench, figures: dict[str, list[float]]) -> None:
     offered, seconds = 20, 15
     for _ in range(REPEATS):
         for mode in ("ccctl", "app_queue"):
-            _mode(bench, mode)
+            set_mode(bench, mode)
             started = time.monotonic()
             result = bench.callers(offered, offered * seconds, hold_ms=120_000)
             elapsed = time.monotonic() - started
@@ -188,13 +233,8 @@ def waiting_rss(workdir: Path) -> tuple[float, float]:
     try:
         bench.daemon_on()
         bench._api("POST", f"/api/agents/{bench.agents[0]}/logout")
-        trunk = bench.rendered.plan.trunks[0]
-        assert trunk.auth_username is not None and bench.daemon is not None
-        sip = bench.rendered.config.pbx.sip
-        load = sipp.Running(sipp.Call(
-            "127.0.0.1", sip.port, NUMBER, trunk.auth_username,
-            bench.rendered.secrets.trunk(trunk.name), calls=1000, rate=100,
-            duration_ms=25_000, timeout_s=120, scenario="caller_answered.xml"))
+        assert bench.daemon is not None
+        load = sipp.Running(bench.call(100, 1000, 25_000))
         deadline = time.monotonic() + 60
         waiting = 0
         while time.monotonic() < deadline and waiting < 1000:

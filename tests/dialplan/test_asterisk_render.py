@@ -182,8 +182,12 @@ def test_given_example_then_manager_user_cannot_run_commands_or_rewrite_config(
     manager = render_config(example_cc, fixed_secrets)["manager.conf"]
 
     write = set(conf_setting(manager, "ccctl", "write")[0].split(","))
-    assert write.isdisjoint({"all", "command", "config"})
-    assert {"system", "originate", "agent", "reporting"} <= write
+    # No AMI Originate: the daemon originates over ARI ('system' + 'originate' runs System()).
+    assert write.isdisjoint({"all", "command", "config", "originate"})
+    assert {"system", "agent", "reporting"} <= write
+    # Nor DTMF or dialplan events: they would carry the digits and data callers enter.
+    read = set(conf_setting(manager, "ccctl", "read")[0].split(","))
+    assert read.isdisjoint({"all", "dtmf", "dialplan"})
     assert conf_setting(manager, "ccctl", "deny") == ["0.0.0.0/0.0.0.0", "::/0"]
     assert conf_setting(manager, "ccctl", "permit") == ["127.0.0.1/255.255.255.255", "::1/128"]
     assert conf_setting(manager, "general", "bindaddr") == ["127.0.0.1"]
