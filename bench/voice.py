@@ -37,7 +37,7 @@ from ccctl.testing import sipp
 from ccctl.testing.ports import free_port
 
 NUMBER = "+46846500400"
-RATES = (20, 40, 60, 80, 100, 120, 140)
+RATES = (40, 80, 120, 140, 160, 180, 200, 240, 280)
 REPEATS = 3
 
 

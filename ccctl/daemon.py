@@ -151,7 +151,10 @@ class Daemon:
     async def _resync(self, rest: AriRest) -> None:
         """After every (re)connect, the core and Asterisk agree again (see voice.resync):
         outside calls first (so they are not taken for new callers), then the queues,
-        then which agents' phones are reachable."""
+        then which agents' phones are reachable. Asterisk sends only the event types
+        ccctl handles (the flow's table): every other event would be serialised, sent
+        and parsed for nothing, several per call."""
+        await rest.filter_events(sorted(cls.__name__ for cls in self.flow.ari_handlers))
         await self.transfers.readopt(await rest.bridges())
         await reconcile(self.flow, rest, self.cc.pbx.stasis_app)
         await self.presence.resync(rest, self.cc.pbx.stasis_app)

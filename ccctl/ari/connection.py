@@ -22,6 +22,7 @@ import aiohttp
 
 from ccctl.ari.events import Event, EventError, channel_id, parse
 from ccctl.ari.rest import AriRest, AriSettings
+from ccctl.ari.wsrest import WsClosedError, WsRest
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class AriConnection:
         heartbeat: float = 5.0,
         backoff: Backoff | None = None,
         rng: random.Random | None = None,
+        rest_over_websocket: bool = True,
     ) -> None:
         self._settings = settings
         self._handler = handler
@@ -65,6 +67,8 @@ class AriConnection:
         self._heartbeat = heartbeat
         self._backoff = backoff or Backoff()
         self._rng = rng or random.Random()
+        self._rest_over_ws = rest_over_websocket
+        self._probe_timeout = 3.0
         self._session: aiohttp.ClientSession | None = None
         self._runner: asyncio.Task[None] | None = None
         self._queues: dict[str, asyncio.Queue[Event]] = {}
@@ -118,16 +122,44 @@ class AriConnection:
                      self.connects)
             if self._on_connected is not None:
                 await self._on_connected(self.rest)  # resync before events are acted on
+            # REST requests share the socket once Asterisk has answered one over it (the
+            # reader below routes the answers); until then, and on an Asterisk too old
+            # for it, they go over HTTP.
+            websocket = WsRest(ws.send_str) if self._rest_over_ws else None
+            if websocket is not None:
+                tasks.create_task(self._probe(websocket), name="ari-rest-probe")
             self.connected.set()
-            async for message in ws:
-                if message.type is not aiohttp.WSMsgType.TEXT:
-                    break
-                self._dispatch(message.data, tasks)
+            try:
+                async for message in ws:
+                    if message.type is not aiohttp.WSMsgType.TEXT:
+                        break
+                    self._dispatch(message.data, tasks, websocket)
+            finally:
+                self.rest.websocket = None
+                if websocket is not None:
+                    websocket.close()
             log.warning("ARI: websocket closed (%s)", ws.close_code or ws.exception())
 
-    def _dispatch(self, raw: str, tasks: asyncio.TaskGroup) -> None:
+    async def _probe(self, websocket: WsRest) -> None:
         try:
-            event = parse(json.loads(raw))
+            status, _ = await asyncio.wait_for(
+                websocket.request("GET", "/asterisk/ping", {}), self._probe_timeout)
+        except (WsClosedError, TimeoutError):
+            status = 0
+        if status == 200 and not websocket.closed:
+            self.rest.websocket = websocket
+            log.info("ARI: REST requests go over the websocket")
+        elif not websocket.closed:
+            log.info("ARI: REST requests go over HTTP (no answer over the websocket)")
+
+    def _dispatch(self, raw: str, tasks: asyncio.TaskGroup, websocket: WsRest | None) -> None:
+        try:
+            data = json.loads(raw)
+            if websocket is not None and isinstance(data, dict) \
+                    and data.get("type") == "RESTResponse":
+                websocket.resolve(data)
+                return
+            event = parse(data)
         except (ValueError, EventError) as exc:
             log.error("ARI: ignoring malformed event: %s", exc)
             return

@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 import aiohttp
 
+from ccctl.ari.wsrest import WsClosedError, WsRest
+
 
 class AriError(RuntimeError):
     def __init__(self, method: str, path: str, status: int, message: str) -> None:
@@ -50,28 +52,46 @@ class AriSettings:
 
 
 class AriRest:
+    """Requests go over the events websocket while it is up (``websocket``, set by the
+    connection once it reads), else over HTTP — e.g. the resync that runs before the
+    connection starts reading."""
+
     def __init__(self, session: aiohttp.ClientSession, settings: AriSettings,
                  timeout: float = 10.0) -> None:
         self._session = session
         self._settings = settings
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self.websocket: WsRest | None = None
 
     async def request(self, method: str, path: str, **params: str | int) -> Any:
-        url = self._settings.base_url + path
-        query = {k: str(v) for k, v in params.items()}
+        return await self._send(method, path, {k: str(v) for k, v in params.items()}, None)
+
+    async def request_json(self, method: str, path: str, body: dict[str, Any]) -> Any:
+        """A request whose parameters go in a JSON body (e.g. an event filter)."""
+        return await self._send(method, path, {}, body)
+
+    async def _send(self, method: str, path: str, query: dict[str, str],
+                    body: dict[str, Any] | None) -> Any:
+        websocket = self.websocket
         try:
-            async with self._session.request(method, url, params=query,
-                                             headers=self._settings.auth_header(),
-                                             timeout=self._timeout) as response:
-                text = await response.text()
-                if response.status >= 400:
-                    kind = AriNotFoundError if response.status == 404 else AriError
-                    raise kind(method, path, response.status, _message(text))
-                if not text:
-                    return None
-                return await response.json(content_type=None)
-        except aiohttp.ClientError as exc:
+            if websocket is not None and not websocket.closed:
+                status, text = await websocket.request(method, path, query, body)
+            else:
+                status, text = await self._http(method, path, query, body)
+        except (aiohttp.ClientError, WsClosedError, TimeoutError) as exc:
             raise AriError(method, path, 0, f"connection failed: {exc}") from exc
+        if status >= 400:
+            kind = AriNotFoundError if status == 404 else AriError
+            raise kind(method, path, status, _message(text))
+        return json.loads(text) if text else None
+
+    async def _http(self, method: str, path: str, query: dict[str, str],
+                    body: dict[str, Any] | None) -> tuple[int, str]:
+        async with self._session.request(method, self._settings.base_url + path,
+                                         params=query, json=body,
+                                         headers=self._settings.auth_header(),
+                                         timeout=self._timeout) as response:
+            return response.status, await response.text()
 
     # Channels -------------------------------------------------------------
     async def channels(self) -> list[dict[str, Any]]:
@@ -114,8 +134,10 @@ class AriRest:
     async def create_bridge(self, bridge_id: str, kind: str = "mixing", name: str = "") -> None:
         await self.request("POST", f"/bridges/{bridge_id}", type=kind, name=name or bridge_id)
 
-    async def add_to_bridge(self, bridge_id: str, channel_id: str) -> None:
-        await self.request("POST", f"/bridges/{bridge_id}/addChannel", channel=channel_id)
+    async def add_to_bridge(self, bridge_id: str, *channel_ids: str) -> None:
+        """One request for several channels (ARI takes a comma-separated list)."""
+        await self.request("POST", f"/bridges/{bridge_id}/addChannel",
+                           channel=",".join(channel_ids))
 
     async def remove_from_bridge(self, bridge_id: str, channel_id: str) -> None:
         await self.request("POST", f"/bridges/{bridge_id}/removeChannel", channel=channel_id)
@@ -125,6 +147,14 @@ class AriRest:
 
     async def destroy_bridge(self, bridge_id: str) -> None:
         await self.request("DELETE", f"/bridges/{bridge_id}")
+
+    # Applications ---------------------------------------------------------
+    async def filter_events(self, allowed: list[str]) -> None:
+        """Only these event types reach the application (Asterisk does not send the rest).
+        Answers to REST requests over the websocket pass the same filter: always allowed."""
+        types = sorted({*allowed, "RESTResponse"})
+        await self.request_json("PUT", f"/applications/{self._settings.app}/eventFilter",
+                                {"allowed": [{"type": t} for t in types]})
 
     # Endpoints ------------------------------------------------------------
     async def endpoints(self) -> list[dict[str, Any]]:

@@ -269,8 +269,7 @@ class VoiceFlow:
         await rest.create_bridge(bridge, "mixing")
         self.bridges[connect.task_id] = bridge
         await rest.request("DELETE", f"/channels/{caller}/moh")
-        await rest.add_to_bridge(bridge, caller)
-        await rest.add_to_bridge(bridge, agent)
+        await rest.add_to_bridge(bridge, caller, agent)
         log.info("call %s: connected to agent %s", connect.task_id, connect.agent_id)
 
     async def _start_wrap_up(self, wrap: dec.StartWrapUp) -> None:

@@ -121,8 +121,7 @@ class Transfers:
         await rest.create_bridge(call.bridge, "mixing")
         with contextlib.suppress(AriNotFoundError):
             await rest.request("DELETE", f"/channels/{call.caller}/moh")
-        await rest.add_to_bridge(call.bridge, call.caller)
-        await rest.add_to_bridge(call.bridge, call.far)
+        await rest.add_to_bridge(call.bridge, call.caller, call.far)
         log.info("call %s: connected to the outside party", task_id)
 
     async def _outside_gone(self, leg: Leg, cause: int) -> None:
