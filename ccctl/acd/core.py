@@ -124,7 +124,7 @@ class Core:
     def unplace(self, task: Task) -> None:
         """Take a task out of every index it is in (its state is left for the caller)."""
         state = task.state
-        if state is TaskState.IN_SERVICE:
+        if state in (TaskState.IN_SERVICE, TaskState.SCHEDULED):
             return
         if task.parked:
             assert task.agent_id is not None
@@ -167,7 +167,7 @@ class Core:
     def place(self, task: Task) -> None:
         """Put a task into every index its state calls for (the inverse of unplace)."""
         state = task.state
-        if state is TaskState.IN_SERVICE:
+        if state in (TaskState.IN_SERVICE, TaskState.SCHEDULED):
             return
         if task.parked:
             assert task.agent_id is not None

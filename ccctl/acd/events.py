@@ -146,6 +146,16 @@ class ConsultEnded(BaseModel):
     transferred: bool
 
 
+class Defer(BaseModel):
+    """Take a task out of routing until ``until`` (epoch seconds), keeping its entry time:
+    a callback booked for later, or retried after the citizen did not answer. A task in
+    service ends its service (the agent wraps up)."""
+
+    model_config = _FROZEN
+    task_id: str
+    until: float
+
+
 class ChangeKind(BaseModel):
     """E.g. a waiting call turned into a callback, and back; the place is kept."""
 
@@ -180,6 +190,7 @@ Event = (
     | Requeue
     | ConsultStarted
     | ConsultEnded
+    | Defer
     | ChangeKind
     | Tick
 )

@@ -15,6 +15,7 @@ from ccctl.acd.events import (
     Abandoned,
     CallEnded,
     ChangeKind,
+    Defer,
     MoveTask,
     OfferAccepted,
     OfferFailed,
@@ -27,6 +28,7 @@ from ccctl.acd.events import (
 from ccctl.acd.handlers_agent import end_service
 from ccctl.acd.model import AgentState, TaskState
 from ccctl.acd.state import Agent, Task
+from ccctl.acd.timers import DUE
 
 _WAITING = (TaskState.WAITING, TaskState.STICKY, TaskState.PERSONAL)
 
@@ -52,6 +54,9 @@ def on_arrived(core: Core, event: TaskArrived, now: float) -> list[Decision]:
     )
     core.tasks[task.id] = task
     core.stats.arrived(task.queue_id, now)
+    if spec.not_before is not None and spec.not_before > now:
+        schedule(core, task, spec.not_before)
+        return []
     return core.enqueue(task, now, new_queue=True)
 
 
@@ -103,6 +108,9 @@ def on_move(core: Core, event: MoveTask, now: float) -> list[Decision]:
         raise InvalidTransitionError(
             f"task {task.id!r} is in service; use Requeue to transfer it into a queue"
         )
+    if task.state is TaskState.SCHEDULED:  # it joins the new queue when it is due
+        task.queue_id = event.queue_id
+        return []
     decisions = core.withdraw(task, now, "moved")
     if not task.parked:  # it left this queue without giving up: waiting time, no give-up
         core.abandonment.record(task.queue_id, max(0.0, now - task.queued_at), abandoned=False)
@@ -173,6 +181,32 @@ def on_requeue(core: Core, event: Requeue, now: float) -> list[Decision]:
     core.stats.arrived(target, now)
     decisions = core.enqueue(task, now, new_queue=True)
     return decisions + end_service(core, agent, task, now)
+
+
+def on_defer(core: Core, event: Defer, now: float) -> list[Decision]:
+    task = core.task(event.task_id)
+    decisions: list[Decision] = []
+    if task.state is TaskState.IN_SERVICE:
+        agent = _serving(core, task, "defer it")
+        task.accepted_at = None
+        decisions = end_service(core, agent, task, now)
+    elif task.state is not TaskState.SCHEDULED:
+        decisions = core.withdraw(task, now, "deferred")
+        if task.parked:
+            task.parked = False
+    if event.until <= now:
+        task.state, task.due_at = TaskState.WAITING, None
+        return decisions + core.enqueue(task, now, new_queue=True)
+    schedule(core, task, event.until)
+    return decisions
+
+
+def schedule(core: Core, task: Task, until: float) -> None:
+    """``task`` (already out of every index) waits unrouted until ``until``."""
+    task.state, task.due_at, task.agent_id = TaskState.SCHEDULED, until, None
+    task.sticky_until = None
+    task.epoch += 1
+    core.timers.push(until, DUE, task)
 
 
 def on_change_kind(core: Core, event: ChangeKind, now: float) -> list[Decision]:

@@ -32,6 +32,7 @@ class TaskState(StrEnum):
     PERSONAL = "personal"  # parked in an agent's personal queue
     OFFERED = "offered"  # ringing at / reserved for one agent
     IN_SERVICE = "in_service"
+    SCHEDULED = "scheduled"  # keeps its entry time; joins its queue's order at due_at
 
 
 class AgentState(StrEnum):
@@ -140,6 +141,9 @@ class TaskSpec(BaseModel):
     priority: int = 0
     identification: dict[str, str] = Field(
         default_factory=dict, repr=False, description="Opaque; never logged or shown in repr"
+    )
+    not_before: float | None = Field(
+        default=None, description="A booked callback: not routable before this time"
     )
     entered_at: float | None = Field(
         default=None, description="Original entry time (epoch s); None means now"

@@ -25,7 +25,7 @@ from ccctl.acd.index import QueueIndex
 from ccctl.acd.metering import SeatUsage
 from ccctl.acd.model import AgentState, RouterConfig, TaskState
 from ccctl.acd.state import Agent, Task
-from ccctl.acd.timers import ESCALATE, STICKY, WIDEN
+from ccctl.acd.timers import DUE, ESCALATE, STICKY, WIDEN
 
 Handler = Callable[[Core, Any, float], list[Decision]]
 log = logging.getLogger(__name__)
@@ -82,6 +82,7 @@ HANDLERS: Mapping[type, Handler] = {
     ev.Requeue: task_h.on_requeue,
     ev.ConsultStarted: transfer_h.on_consult_started,
     ev.ConsultEnded: transfer_h.on_consult_ended,
+    ev.Defer: task_h.on_defer,
     ev.ChangeKind: task_h.on_change_kind,
     ev.Tick: on_tick,
 }
@@ -102,6 +103,9 @@ def apply_due(core: Core, now: float) -> list[Decision]:
         elif kind == ESCALATE and task.state is not TaskState.IN_SERVICE:
             if arg > task.priority:
                 core.rekey(task, arg)
+        elif kind == DUE and task.state is TaskState.SCHEDULED:
+            task.state, task.due_at = TaskState.WAITING, None
+            decisions += core.enqueue(task, now, new_queue=True)
         elif kind == STICKY and task.state is TaskState.STICKY:
             assert task.preferred_agent is not None
             core.sticky[task.preferred_agent].remove(task.key())

@@ -77,7 +77,7 @@ def restore(data: dict[str, Any]) -> tuple[Core, list[dec.Decision]]:
 
 def _index_task(core: Core, task: Task) -> None:
     core.tasks[task.id] = task
-    if task.state is TaskState.IN_SERVICE:
+    if task.state in (TaskState.IN_SERVICE, TaskState.SCHEDULED):
         return
     if task.parked:
         assert task.agent_id is not None

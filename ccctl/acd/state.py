@@ -34,6 +34,7 @@ class Task:
     queued_at: float = 0.0  # when it entered its current queue
     accepted_at: float | None = None
     identification: dict[str, str] = field(default_factory=dict, repr=False)
+    due_at: float | None = None  # SCHEDULED until then
 
     def key(self) -> OrderKey:
         return (-self.priority, self.entered_at, self.seq, self.id)
@@ -60,6 +61,7 @@ class Task:
             "queued_at": self.queued_at,
             "accepted_at": self.accepted_at,
             "identification": dict(self.identification),
+            "due_at": self.due_at,
         }
 
     @classmethod
@@ -82,6 +84,7 @@ class Task:
             queued_at=float(d["queued_at"]),
             accepted_at=d["accepted_at"],
             identification={str(k): str(v) for k, v in d["identification"].items()},
+            due_at=d.get("due_at"),
         )
 
 

@@ -17,6 +17,7 @@ from ccctl.acd.state import Task
 WIDEN = "widen"
 ESCALATE = "escalate"
 STICKY = "sticky"
+DUE = "due"  # a scheduled task joins its queue
 
 TimerEntry = tuple[float, int, str, str, int, int]
 

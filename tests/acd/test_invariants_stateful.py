@@ -270,6 +270,16 @@ class RoutingCore(RuleBasedStateMachine):
         if transferred and state.task_id in self.in_service:
             self.in_service[state.task_id] = agent
 
+    @rule(data=st.data(), seconds=st.sampled_from([0, 10, 40, 90]))
+    def task_is_deferred(self, data: st.DataObject, seconds: int) -> None:
+        """A callback booked for later, or retried after the citizen did not answer."""
+        if self.alive:
+            task = data.draw(st.sampled_from(sorted(self.alive)))
+            if self.send(ev.Defer(task_id=task, until=self.now + seconds)) is not None:
+                self.in_service.pop(task, None)
+                for agent, offered in list(self.offers.items()):
+                    assert offered != task, f"{task} deferred but still offered to {agent}"
+
     @rule(agent=st.sampled_from(AGENTS))
     def wrap_up_done(self, agent: str) -> None:
         self.send(ev.WrapUpDone(agent_id=agent))
@@ -337,7 +347,16 @@ class RoutingCore(RuleBasedStateMachine):
         listed = [e.task_id for q in QUEUES for e in self.router.queue_view(q, self.now)]
         listed += [e.task_id for a in self.profiles for e in self.router.personal_view(a, self.now)]
         assert len(listed) == len(set(listed)), "a task is listed twice"
-        assert sorted(listed + list(self.in_service)) == sorted(self.alive)
+        scheduled = [t for t in self.alive if t not in self.in_service
+                     and self.router.task(t).state is TaskState.SCHEDULED]
+        assert sorted(listed + list(self.in_service) + scheduled) == sorted(self.alive)
+
+    @invariant()
+    def scheduled_tasks_join_their_queue_when_due(self) -> None:
+        for task_id in self.alive:
+            task = self.router.task(task_id)
+            if task.state is TaskState.SCHEDULED:
+                assert task.due_at is not None and task.due_at > self.now
 
     @invariant()
     def queues_follow_priority_then_entry_time(self) -> None:

@@ -14,11 +14,14 @@ from ccctl.acd.events import (
     CallEnded,
     ConsultEnded,
     ConsultStarted,
+    Defer,
     OfferAccepted,
     OfferFailed,
+    TaskArrived,
+    Tick,
     WrapUpDone,
 )
-from ccctl.acd.model import AgentState
+from ccctl.acd.model import AgentState, TaskState
 from ccctl.acd.router import Router
 
 from .builders import T0, arrive, login, offers, queue, router_with
@@ -168,3 +171,36 @@ def test_given_the_caller_hangs_up_during_a_consultation_then_its_end_frees_the_
     router.handle(ConsultEnded(task_id="t1", agent_id="bo", transferred=True), T0 + 16)
     agent = router.agent("bo")
     assert (agent.state, agent.pause_reason) == (AgentState.PAUSED, "lunch")
+
+
+# -- callbacks: scheduled tasks keep their place --------------------------------------------
+
+def test_given_a_callback_retried_later_then_at_its_due_time_it_goes_before_later_callers(
+) -> None:
+    router = router_with(queue("q"), login("anna"))
+    _serving(router, "cb", "anna")  # the first attempt: the citizen does not answer
+    assert router.handle(Defer(task_id="cb", until=T0 + 300), T0 + 40) == []
+    assert router.task("cb").state is TaskState.SCHEDULED
+    router.handle(AgentPause(agent_id="anna", reason="meeting"), T0 + 41)
+    router.handle(arrive("later", "q"), T0 + 100)
+    assert [e.task_id for e in router.queue_view("q", T0 + 200)] == ["later"]
+    router.handle(Tick(), T0 + 300)  # due: it joins with its original entry time
+    assert [e.task_id for e in router.queue_view("q", T0 + 301)] == ["cb", "later"]
+    assert offers(router.handle(AgentReady(agent_id="anna"), T0 + 302)) == [("cb", "anna")]
+
+
+def test_given_a_callback_booked_for_opening_time_then_nobody_is_offered_it_before(
+) -> None:
+    router = router_with(queue("q"), login("anna"))
+    spec = arrive("cb", "q").task.model_copy(update={"not_before": T0 + 3600})
+    assert offers(router.handle(TaskArrived(task=spec), T0)) == []
+    assert offers(router.handle(Tick(), T0 + 3599)) == []
+    assert offers(router.handle(Tick(), T0 + 3600)) == [("cb", "anna")]
+
+
+def test_given_a_waiting_callback_deferred_while_offered_then_the_offer_is_taken_back() -> None:
+    router = router_with(queue("q"), login("anna"))
+    router.handle(arrive("cb", "q"), T0)  # offered to anna at once
+    decisions = router.handle(Defer(task_id="cb", until=T0 + 60), T0 + 5)
+    assert CancelOffer("cb", "anna", "deferred") in decisions
+    assert router.agent("anna").state is AgentState.AVAILABLE
