@@ -128,7 +128,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     host, _, port = args.http.rpartition(":")
     options = daemon.DaemonOptions(
         store_url=args.store or daemon.default_store_url(args.secrets.parent),
-        config_dir=args.config.parent, tokens_path=args.tokens,
+        config_dir=args.config.parent, tokens_path=args.tokens, secrets_path=args.secrets,
         http_host=host or "127.0.0.1", http_port=int(port))
     return daemon.run(rendered.config, rendered.secrets, options)
 

@@ -11,11 +11,13 @@ generated dialplan sends callers to app_queue, so they still reach someone.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime as dt
 import gc
 import logging
 import signal
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,18 +30,25 @@ from ccctl.ari.connection import AriConnection
 from ccctl.ari.rest import AriRest, AriSettings
 from ccctl.config.models import ContactCenter
 from ccctl.dialplan import Secrets
+from ccctl.hours.calendar import next_open
 from ccctl.ident.agi import serve as serve_identification
+from ccctl.sms.factory import load_sms_secrets, open_sms
+from ccctl.sms.ledger import SqliteLedger
+from ccctl.sms.sender import SmsSender
 from ccctl.store import Store, open_store
 from ccctl.voice import setup
 from ccctl.voice.announce import Announcer
+from ccctl.voice.callback import Callbacks
 from ccctl.voice.flow import VoiceFlow
 from ccctl.voice.journal import Journal, replay
+from ccctl.voice.notify import CallbackSms
 from ccctl.voice.phone import PhoneCommands
 from ccctl.voice.presence import Presence
 from ccctl.voice.resync import reconcile
 from ccctl.voice.transfer import Transfers
 from ccctl.watchdog import LoopWatchdog
 from ccctl.web.api import Services, build_app
+from ccctl.web.api_callback import CallbackServices
 from ccctl.web.api_transfer import TransferServices
 from ccctl.web.metrics import Process
 from ccctl.web.tokens import TokenBook
@@ -55,6 +64,7 @@ class DaemonOptions:
     http_host: str = "127.0.0.1"
     http_port: int = 8800
     tick_s: float = 1.0
+    secrets_path: Path | None = None  # for the "sms" credentials; its directory holds state
 
 
 def ari_settings(cc: ContactCenter, secrets: Secrets) -> AriSettings:
@@ -74,6 +84,7 @@ class Daemon:
         self.ari: AriConnection
         self.transfers: Transfers
         self.presence: Presence
+        self.callbacks: Callbacks
 
     async def run(self) -> None:
         store = await open_store(self.options.store_url)
@@ -88,18 +99,24 @@ class Daemon:
         # (measured in bench/acd_route.py: the p99 without this is several times worse).
         gc.freeze()
         journal = Journal(store)
-        async with asyncio.TaskGroup() as tasks:
+        async with asyncio.TaskGroup() as tasks, contextlib.AsyncExitStack() as resources:
             def spawn(coro: Coroutine[Any, Any, None]) -> None:
                 tasks.create_task(coro)
 
             announcer = Announcer(self.router, lambda: self.ari.rest,
                                   {q.id: q.announcements for q in self.cc.queues}, self.clock,
-                                  self.cc.site.default_language)
+                                  self.cc.site.default_language, callback_queues=frozenset(
+                                      q.id for q in self.cc.queues if q.callback))
             self.flow = VoiceFlow(self.router, journal, lambda: self.ari.rest, self.clock,
                                   spawn, announcer=announcer)
             self.transfers = Transfers(self.flow, self.cc.outbound)
             self.presence = Presence(self.flow, {agent.id for agent in self.cc.agents})
             PhoneCommands(self.flow, setup.agent_profiles(self.cc))
+            sms = await resources.enter_async_context(self._sms())
+            self.callbacks = Callbacks(
+                self.flow, {q.id: q.callback for q in self.cc.queues if q.callback},
+                self.cc.outbound, open_at=self._open_at,
+                unreachable=CallbackSms(self.cc, sms).unreachable if sms else None)
             for queue in setup.queue_configs(self.cc):
                 await self.flow.feed(ev.ConfigureQueue(queue=queue))
             async with AriConnection(ari_settings(self.cc, self.secrets), self.flow.on_ari,
@@ -117,11 +134,37 @@ class Daemon:
                     await runner.cleanup()
             await store.save_snapshot(journal.last_seq, self.router.snapshot())
 
+    @contextlib.asynccontextmanager
+    async def _sms(self) -> AsyncIterator[SmsSender | None]:
+        """The SMS sender, when the configuration has an ``sms:`` section."""
+        if self.cc.sms is None or self.options.secrets_path is None:
+            yield None
+            return
+        ledger = SqliteLedger(self.options.secrets_path.parent / "sms-ledger.db")
+        try:
+            async with open_sms(self.cc.sms, load_sms_secrets(self.options.secrets_path),
+                                ledger) as sender:
+                yield sender
+        finally:
+            ledger.close()
+
+    def _open_at(self, schedule_id: str, now: float) -> float:
+        """``now`` if the schedule is open, else its next opening (callbacks wait for it)."""
+        schedule = next((s for s in self.cc.hours if s.id == schedule_id), None)
+        if schedule is None:
+            return now
+        at = dt.datetime.fromtimestamp(now, dt.UTC)
+        opening = next_open(schedule, at, self.cc.site.timezone)
+        return now if opening is None else max(now, opening.timestamp())
+
     async def _serve_http(self) -> web.AppRunner:
         transfers = TransferServices(self.transfers, {e.id: e for e in self.cc.directory},
                                      {a.id: a.name for a in self.cc.agents})
+        callbacks = CallbackServices(self.flow, self.callbacks.policies, self.cc.outbound,
+                                     self._open_at, tuple(self.cc.site.languages))
         app = build_app(Services(self.flow, self.router, setup.agent_profiles(self.cc),
-                                 self.clock, self._health, self._process, transfers),
+                                 self.clock, self._health, self._process, transfers,
+                                 callbacks),
                         TokenBook(self.options.tokens_path))
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ccctl.acd.model import AgentProfile, QueueConfig, TaskKind, TaskSpec
 
@@ -156,6 +156,15 @@ class Defer(BaseModel):
     until: float
 
 
+class Annotate(BaseModel):
+    """Facts learnt about a task after it arrived (e.g. the number to call back, the
+    attempts so far), merged into its identification; journaled like every event."""
+
+    model_config = _FROZEN
+    task_id: str
+    details: dict[str, str] = Field(repr=False)
+
+
 class ChangeKind(BaseModel):
     """E.g. a waiting call turned into a callback, and back; the place is kept."""
 
@@ -191,6 +200,7 @@ Event = (
     | ConsultStarted
     | ConsultEnded
     | Defer
+    | Annotate
     | ChangeKind
     | Tick
 )

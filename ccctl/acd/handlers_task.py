@@ -13,6 +13,7 @@ from ccctl.acd.decisions import Connect, Decision, PauseAgent
 from ccctl.acd.errors import AgentNotAvailableError, DuplicateTaskError, InvalidTransitionError
 from ccctl.acd.events import (
     Abandoned,
+    Annotate,
     CallEnded,
     ChangeKind,
     Defer,
@@ -207,6 +208,11 @@ def schedule(core: Core, task: Task, until: float) -> None:
     task.sticky_until = None
     task.epoch += 1
     core.timers.push(until, DUE, task)
+
+
+def on_annotate(core: Core, event: Annotate, now: float) -> list[Decision]:
+    core.task(event.task_id).identification.update(event.details)
+    return []
 
 
 def on_change_kind(core: Core, event: ChangeKind, now: float) -> list[Decision]:

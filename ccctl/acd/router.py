@@ -83,6 +83,7 @@ HANDLERS: Mapping[type, Handler] = {
     ev.ConsultStarted: transfer_h.on_consult_started,
     ev.ConsultEnded: transfer_h.on_consult_ended,
     ev.Defer: task_h.on_defer,
+    ev.Annotate: task_h.on_annotate,
     ev.ChangeKind: task_h.on_change_kind,
     ev.Tick: on_tick,
 }

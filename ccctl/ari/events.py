@@ -89,6 +89,14 @@ class EndpointStateChange(Event):
 
 
 @dataclass(frozen=True)
+class DeviceStateChanged(Event):
+    """A device's state: NOT_INUSE, INUSE, BUSY, RINGING, ONHOLD, UNAVAILABLE, UNKNOWN…"""
+
+    device: str
+    state: str
+
+
+@dataclass(frozen=True)
 class Other(Event):
     type: str
 
@@ -171,6 +179,12 @@ def _endpoint(data: Mapping[str, Any]) -> Event:
                                state=str(endpoint.get("state", "unknown")))
 
 
+def _device_state(data: Mapping[str, Any]) -> Event:
+    device = _get(data, "device_state", "DeviceStateChanged")
+    return DeviceStateChanged(**_base(data), device=str(_get(device, "name", "device_state")),
+                              state=str(device.get("state", "UNKNOWN")))
+
+
 # The explicit table: ARI event type → parser. Grep here to see what ccctl understands.
 PARSERS: dict[str, Callable[[Mapping[str, Any]], Event]] = {
     "StasisStart": _stasis_start,
@@ -181,6 +195,7 @@ PARSERS: dict[str, Callable[[Mapping[str, Any]], Event]] = {
     "ChannelDestroyed": _destroyed,
     "PlaybackFinished": _playback_finished,
     "EndpointStateChange": _endpoint,
+    "DeviceStateChanged": _device_state,
 }
 
 

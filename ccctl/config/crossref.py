@@ -110,6 +110,9 @@ def _queues(checker: _Checker) -> None:
     for index, queue in enumerate(config.queues):
         for skill in queue.skills:
             checker.known(("queues", index, "skills", skill), "skill", skill, skills, key=True)
+        if queue.callback is not None and queue.callback.hours is not None:
+            checker.known(("queues", index, "callback", "hours"), "hours schedule",
+                          queue.callback.hours, [s.id for s in config.hours], section="hours")
         if not any(_can_serve(agent.skills, queue) for agent in config.agents):
             required = ", ".join(f"{s} ≥ {level}" for s, level in queue.skills.items())
             checker.warn(("queues", index, "skills"),

@@ -20,9 +20,9 @@ from pydantic import (
     model_validator,
 )
 
-# The shared annotated types live in ccctl.config.types; re-exported here.
 from ccctl.config.types import (
     DialString,
+    DtmfKey,
     E164Number,
     E164Prefix,
     Extension,
@@ -38,6 +38,9 @@ from ccctl.hours.models import Schedule
 from ccctl.ident.models import Directory, NumberRule
 from ccctl.menus.models import Action, Menu
 from ccctl.prompts.models import Prompt
+
+# The shared annotated types live in ccctl.config.types; re-exported here.
+from ccctl.sms.config import SmsConfig
 
 __all__ = [
     "CLOSED_ACTIONS", "NO_AGENTS_ACTIONS", "Action", "Agent", "ContactCenter", "Destination",
@@ -156,6 +159,33 @@ class Announcements(Model):
         default=False, description='Say how many agents are answering ("Det finns 4 …")')
 
 
+class CallbackMode(StrEnum):
+    AGENT_FIRST = "agent_first"
+    CUSTOMER_FIRST = "customer_first"
+
+
+class Callback(Model):
+    """Callbacks in a queue: the caller presses a key, confirms or enters a number and
+    hangs up; they keep their place, and ccctl calls them back at their turn."""
+
+    key: DtmfKey = Field(default="1", description="Key a waiting caller presses for it")
+    mode: CallbackMode = Field(
+        default=CallbackMode.AGENT_FIRST,
+        description="agent_first: the agent answers, then ccctl dials the citizen; "
+        "customer_first: the citizen answers, then an agent is rung",
+    )
+    attempts: int = Field(default=3, ge=1, le=10, description="Calls to the citizen at most")
+    retry_seconds: int = Field(
+        default=300, ge=1, le=86_400, description="Wait between attempts")
+    ring_seconds: int = Field(
+        default=30, ge=5, le=120, description="Ring the citizen this long per attempt")
+    hours: Id | None = Field(
+        default=None, description="Schedule (hours id) when callbacks are dialled; a callback "
+        "asked for outside it is booked for the next opening; default: any time")
+    caller_id: E164Number | None = Field(
+        default=None, description="Number the citizen sees; default: the trunk's")
+
+
 class Queue(Model):
     """Where calls wait for an agent with the required skills."""
 
@@ -184,6 +214,8 @@ class Queue(Model):
         default_factory=Announcements,
         description="Periodic announcements while the caller waits (null: none)",
     )
+    callback: Callback | None = Field(
+        default=None, description="Offer waiting callers a callback that keeps their place")
 
     @field_validator("no_agents")
     @classmethod
@@ -386,6 +418,9 @@ class ContactCenter(Model):
     )
     directory: tuple[DirectoryEntry, ...] = Field(
         default=(), description="Transfer targets outside the queues (departments, partners)"
+    )
+    sms: SmsConfig | None = Field(
+        default=None, description="SMS provider and texts (callbacks, voicemail); see docs/sms.md"
     )
     prompts: tuple[Prompt, ...] = Field(default=(), description="What callers hear")
     menus: tuple[Menu, ...] = Field(default=(), description="DTMF menus and language menus")

@@ -14,6 +14,7 @@ from pydantic import Field
 
 __all__ = [
     "DialString",
+    "DtmfKey",
     "E164Number",
     "E164Prefix",
     "Extension",
@@ -48,6 +49,9 @@ E164Number = Annotated[
 ]
 E164Prefix = Annotated[
     str, Field(pattern=r"^\+[0-9]{1,15}$", description="The start of E.164 numbers: +46")
+]
+DtmfKey = Annotated[
+    str, Field(pattern=r"^[0-9*#]$", description="One telephone key: 0-9, * or #")
 ]
 PhoneCode = Annotated[
     str, Field(pattern=r"^\*[0-9]{1,4}$", description="A feature code: '*' and 1-4 digits")

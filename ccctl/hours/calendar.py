@@ -108,3 +108,24 @@ def _weekly(schedule: Schedule, day: dt.date) -> tuple[str, ...]:
 def _within(times: str, minute: str) -> bool:
     start, end = times.split("-")
     return start <= minute < end
+
+
+def next_open(schedule: Schedule, after: dt.datetime, timezone: str,
+              *, horizon_days: int = 21) -> dt.datetime | None:
+    """The first minute at or after ``after`` (aware) when ``schedule`` is open or reduced;
+    None if it stays closed for ``horizon_days``. For callbacks booked while closed."""
+    zone = ZoneInfo(timezone)
+    local = after.astimezone(zone)
+    if evaluate(schedule, local, timezone).state != "closed":
+        return after
+    for offset in range(horizon_days + 1):
+        day = local.date() + dt.timedelta(days=offset)
+        rule = day_rule(schedule, day)
+        ranges = ((rule.hours,) if rule.hours != CLOSED else ()) if rule else _weekly(
+            schedule, day)
+        for start in sorted(times.split("-")[0] for times in ranges):
+            hour, minute = (int(part) for part in start.split(":"))
+            opening = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+            if opening >= local:
+                return opening
+    return None

@@ -76,6 +76,32 @@ _PHRASES: dict[str, tuple[PromptKind, str, str]] = {
                    "lediga handläggare.",
                    "All our agents are busy. Please hold and you will be connected to the "
                    "next available agent."),
+    # Callbacks offered in the queue (the key is the queue's callback.key, "1" by default).
+    "callback-offer": (PromptKind.QUEUE,
+                       "Om du vill bli uppringd när det är din tur, tryck 1. Du behåller din "
+                       "plats i kön.",
+                       "To be called back when it is your turn, press 1. You keep your "
+                       "place in the queue."),
+    "callback-confirm": (PromptKind.QUEUE, "Vi ringer dig på numret",
+                         "We will call you on the number"),
+    "callback-confirm-keys": (PromptKind.QUEUE,
+                              "Tryck 1 om det stämmer, eller 2 för att ange ett annat nummer.",
+                              "Press 1 if that is right, or 2 to enter another number."),
+    "callback-enter-number": (PromptKind.QUEUE,
+                              "Slå ditt telefonnummer med riktnummer och avsluta med fyrkant.",
+                              "Enter your telephone number with the area code, then press "
+                              "hash."),
+    "callback-invalid": (PromptKind.QUEUE, "Det numret kan vi inte ringa.",
+                         "We cannot call that number."),
+    "callback-booked": (PromptKind.QUEUE,
+                        "Tack. Vi ringer dig när det är din tur. Du kan lägga på nu.",
+                        "Thank you. We will call you when it is your turn. You can hang up "
+                        "now."),
+    "callback-greeting": (PromptKind.QUEUE,
+                          "Hej, du blir nu uppringd som du bad om. Vi kopplar dig till en "
+                          "handläggare.",
+                          "Hello, this is the call back you asked for. We are connecting you "
+                          "to an agent."),
     "menu-invalid": (PromptKind.MENU, "Felaktigt val.", "Invalid choice."),
     "menu-timeout": (PromptKind.MENU, "Vi uppfattade inget val.", "We did not hear a choice."),
     "closed": (PromptKind.CLOSED,

@@ -147,6 +147,7 @@ class AgentPhone:
         if sipp is None:
             raise SippError("sipp is not installed; run 'make deps' (Debian package sip-tester)")
         self.port = port
+        self._result: SippResult | None = None
         self._dir = Path(tempfile.mkdtemp(prefix="ccctl-agent-"))
         path = self._dir / scenario
         path.write_text((SCENARIOS / scenario).read_text()
@@ -163,6 +164,9 @@ class AgentPhone:
         return f"sip:agent@127.0.0.1:{self.port}"
 
     def stop(self) -> SippResult:
+        """Stop the phone and read its results (again: the same results)."""
+        if self._result is not None:
+            return self._result
         self._proc.terminate()
         try:
             _, stderr = self._proc.communicate(timeout=5)
@@ -171,6 +175,7 @@ class AgentPhone:
             _, stderr = self._proc.communicate()
         result = _read_result(self._dir, self._proc.returncode, stderr.decode(errors="replace"))
         shutil.rmtree(self._dir, ignore_errors=True)
+        self._result = result
         return result
 
 

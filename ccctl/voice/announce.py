@@ -85,12 +85,14 @@ class Listener:
 class Announcer:
     def __init__(self, router: Router, rest: Callable[[], AriRest],
                  settings: Mapping[str, Announcements | None], clock: Callable[[], float],
-                 default_language: str) -> None:
+                 default_language: str, *, callback_queues: frozenset[str] = frozenset()
+                 ) -> None:
         self._router = router
         self._rest = rest
         self._settings = settings
         self._clock = clock
         self._default_language = default_language
+        self._callback_queues = callback_queues  # their announcements offer a callback
         self._listeners: dict[str, Listener] = {}
         # Callers talking to an agent: kept, so that they hear announcements again if
         # they come back to a queue (held, transferred, an outside number not answering).
@@ -113,6 +115,11 @@ class Announcer:
         """The caller hung up (or the call left ccctl): nothing more to announce."""
         self._listeners.pop(task_id, None)
         self._resting.pop(task_id, None)
+
+    def suspend(self, task_id: str) -> Listener | None:
+        """No announcements for now (the caller is busy with a menu); :meth:`resume`."""
+        self.connected(task_id)
+        return self._resting.get(task_id)
 
     def connected(self, task_id: str) -> None:
         """The caller is talking to someone: no announcements until :meth:`resume`."""
@@ -174,6 +181,8 @@ class Announcer:
             pieces += wait_pieces(self._router.expected_wait(task_id, now))
         if settings.agents_answering:
             pieces += agents_pieces(self._router.queue_status(queue_id, now).agents_answering)
+        if pieces and queue_id in self._callback_queues:
+            pieces.append("callback-offer")
         return pieces
 
     async def _play(self, listener: Listener, pieces: list[str]) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 from ccctl.acd import decisions as dec
 from ccctl.acd import events as ev
 from ccctl.acd.errors import AcdError
-from ccctl.acd.model import TaskSpec
+from ccctl.acd.model import TaskKind, TaskSpec
 from ccctl.acd.router import Router
 from ccctl.ari import events as ari
 from ccctl.ari.rest import AriError, AriNotFoundError, AriRest
@@ -73,6 +73,11 @@ class VoiceFlow:
                                                     "agent": self._agent_leg_gone}
         # Called with the task id when its caller hangs up, before the call is settled.
         self.caller_gone_hooks: list[Callable[[str], Awaitable[None]]] = []
+        # Called with the task id just before a waiting caller is bridged to an agent.
+        self.connect_hooks: list[Callable[[str], Awaitable[None]]] = []
+        # Tasks of other kinds than voice are offered and connected by their plug-in.
+        self.offer_kinds: dict[TaskKind, Callable[[dec.Offer], Awaitable[None]]] = {}
+        self.connect_kinds: dict[TaskKind, Callable[[dec.Connect], Awaitable[None]]] = {}
         self.ari_handlers: dict[type[ari.Event], Callable[[Any], Awaitable[None]]] = {
             ari.StasisStart: self._on_stasis_start,
             # A channel in the app reports its end with StasisEnd (it is no longer
@@ -228,9 +233,16 @@ class VoiceFlow:
 
     # -- decisions --------------------------------------------------------------------------
     async def _offer(self, offer: dec.Offer) -> None:
-        caller = self.callers.get(offer.task_id)
-        if caller is None:
+        task = self.router.core.tasks.get(offer.task_id)
+        plugin = self.offer_kinds.get(task.kind) if task is not None else None
+        if plugin is not None:
+            await plugin(offer)
             return
+        if offer.task_id in self.callers:
+            await self.ring_agent(offer)
+
+    async def ring_agent(self, offer: dec.Offer) -> None:
+        """Originate the offered agent's leg; it enters Stasis when they answer."""
         channel_id = f"{offer.task_id}-to-{offer.agent_id}-{int(self._clock() * 1000)}"
         self.legs[channel_id] = Leg(offer.task_id, "agent", offer.agent_id)
         self.agent_legs[offer.task_id] = channel_id
@@ -255,6 +267,13 @@ class VoiceFlow:
             await self._hangup(channel)
 
     async def _connect(self, connect: dec.Connect) -> None:
+        task = self.router.core.tasks.get(connect.task_id)
+        plugin = self.connect_kinds.get(task.kind) if task is not None else None
+        if plugin is not None and connect.task_id not in self.callers:
+            await plugin(connect)
+            return
+        for hook in self.connect_hooks:
+            await hook(connect.task_id)
         caller = self.callers.get(connect.task_id)
         agent = self.agent_legs.get(connect.task_id)
         if caller is None or agent is None:

@@ -21,6 +21,9 @@ from ccctl.voice.flow import VoiceFlow
 log = logging.getLogger(__name__)
 
 PHONE_OFFLINE = "phone offline"
+# Device states as reachability: a phone that is in use, ringing or on hold is there.
+_ONLINE = {"UNAVAILABLE": "offline", "NOT_INUSE": "online", "INUSE": "online",
+           "BUSY": "online", "RINGING": "online", "RINGINUSE": "online", "ONHOLD": "online"}
 
 
 class Presence:
@@ -28,20 +31,27 @@ class Presence:
         self.flow = flow
         self.agents = agents  # endpoint names of configured agents (PJSIP/<agent id>)
         self.states: dict[str, str] = {}
-        flow.ari_handlers[ari.EndpointStateChange] = self.on_endpoint
+        flow.ari_handlers[ari.DeviceStateChanged] = self.on_device_state
 
     async def resync(self, rest: AriRest, app: str) -> None:
-        """Subscribe to endpoint states, then apply the current state of every phone."""
-        await rest.request("POST", f"/applications/{app}/subscription",
-                           eventSource="endpoint:PJSIP")
+        """Subscribe to the agents' device states, then apply every phone's state now.
+
+        Device states, not ``endpoint:PJSIP``: an endpoint subscription also forwards
+        every event of every channel on those endpoints, so each of a caller's events
+        (keys pressed included) would arrive twice."""
+        if self.agents:
+            await rest.request("POST", f"/applications/{app}/subscription",
+                               eventSource=",".join(f"deviceState:PJSIP/{agent}"
+                                                    for agent in sorted(self.agents)))
         for endpoint in await rest.endpoints():
             if endpoint.get("technology") == "PJSIP":
                 await self._apply(str(endpoint.get("resource", "")),
                                   str(endpoint.get("state", "unknown")))
 
-    async def on_endpoint(self, event: ari.EndpointStateChange) -> None:
-        if event.technology == "PJSIP":
-            await self._apply(event.resource, event.state)
+    async def on_device_state(self, event: ari.DeviceStateChanged) -> None:
+        technology, _, agent_id = event.device.partition("/")
+        if technology == "PJSIP":
+            await self._apply(agent_id, _ONLINE.get(event.state, "unknown"))
 
     async def _apply(self, agent_id: str, state: str) -> None:
         if agent_id not in self.agents or state not in ("online", "offline"):

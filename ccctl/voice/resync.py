@@ -11,14 +11,15 @@ from the journal) is the source of truth for places in the queue.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import datetime
 from typing import Any
 
 from ccctl.acd import events as ev
 from ccctl.acd.errors import AcdError
-from ccctl.acd.model import TaskSpec, TaskState
-from ccctl.ari.rest import AriRest
+from ccctl.acd.model import TaskKind, TaskSpec, TaskState
+from ccctl.ari.rest import AriNotFoundError, AriRest
 from ccctl.voice.arrival import Arrival, parse_args
 from ccctl.voice.flow import Leg, VoiceFlow
 
@@ -51,7 +52,9 @@ async def reconcile(flow: VoiceFlow, rest: AriRest, app: str) -> None:
             await _adopt_caller(flow, rest, channel, parse_args(args), channel_id in core.tasks)
     for task_id in list(core.tasks):
         task = core.tasks[task_id]
-        if task_id not in channels:
+        if task.kind is TaskKind.CALLBACK and task_id not in channels:
+            await _callback(flow, rest, task_id, task.state, channels)
+        elif task_id not in channels:
             await _caller_gone(flow, task_id, task.state)
         elif task.state in (TaskState.OFFERED, TaskState.IN_SERVICE):
             await _adopt_agent_leg(flow, task_id, task.agent_id, channels, bridged)
@@ -73,6 +76,22 @@ async def _adopt_caller(flow: VoiceFlow, rest: AriRest, channel: dict[str, Any],
             priority=arrival.priority, language=language or None,
             identification=arrival.identification, entered_at=_created(channel))))
     flow.announcer.waiting(channel_id, channel_id, arrival.queue, arrival.prompts, language)
+
+
+async def _callback(flow: VoiceFlow, rest: AriRest, task_id: str, state: TaskState,
+                    channels: dict[str, dict[str, Any]]) -> None:
+    """A callback has no caller channel while it waits: it keeps its place. One whose
+    attempt was under way when ccctl went away is made again (that attempt's legs are
+    hung up first, so the citizen is never called twice at once)."""
+    if state not in (TaskState.OFFERED, TaskState.IN_SERVICE):
+        return
+    for channel in channels:
+        if channel.startswith((f"{task_id}-cb", f"{task_id}-to-")):
+            with contextlib.suppress(AriNotFoundError):
+                await rest.hangup(channel)
+    log.info("call %s: the callback attempt under way when ccctl went away is made again",
+             task_id)
+    await _feed(flow, ev.Defer(task_id=task_id, until=flow.now()))
 
 
 async def _caller_gone(flow: VoiceFlow, task_id: str, state: TaskState) -> None:

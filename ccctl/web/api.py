@@ -21,7 +21,7 @@ from ccctl.acd.model import AgentProfile, TaskState
 from ccctl.acd.router import Router
 from ccctl.voice import operations
 from ccctl.voice.flow import VoiceFlow
-from ccctl.web import api_transfer, openapi
+from ccctl.web import api_callback, api_transfer, openapi
 from ccctl.web.auth import Access, FailureLimiter, Guard, middleware
 from ccctl.web.metrics import ProcessProbe
 from ccctl.web.metrics import render as render_metrics
@@ -39,6 +39,7 @@ class Services:
     health: Callable[[], dict[str, Any]]
     process: ProcessProbe
     transfers: api_transfer.TransferServices | None = None  # None: transfers answer 503
+    callbacks: api_callback.CallbackServices | None = None  # None: bookings answer 503
 
 
 SERVICES = web.AppKey("services", Services)
@@ -232,6 +233,7 @@ ROUTES: list[Route] = [
     ("POST", "/api/tasks/{task}/consult/complete", api_transfer.complete, Access.SERVING),
     ("POST", "/api/tasks/{task}/consult/cancel", api_transfer.cancel, Access.SERVING),
     ("GET", "/api/directory", api_transfer.directory, Access.ANY_TOKEN),
+    ("POST", "/api/callbacks", api_callback.book, Access.ANY_TOKEN),
     ("POST", "/api/tasks/{task}/hangup", hang_up, Access.SERVING),
 ]
 ACCESS: dict[tuple[str, str], Access] = {(m, p): a for m, p, _, a in ROUTES}
@@ -253,6 +255,8 @@ def build_app(services: Services, tokens: TokenBook,
     app[SERVICES] = services
     if services.transfers is not None:
         app[api_transfer.TRANSFERS] = services.transfers
+    if services.callbacks is not None:
+        app[api_callback.CALLBACKS] = services.callbacks
     for method, path, handler, _ in ROUTES:
         app.router.add_route(method, path, handler)
     return app

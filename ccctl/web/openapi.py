@@ -109,6 +109,13 @@ OPERATIONS: dict[tuple[str, str], tuple[str, dict[str, Any] | None, dict[str, An
         "Hand the caller to the consulted party", None, _ACTION),
     ("POST", "/api/tasks/{task}/consult/cancel"): (
         "End the consultation; back to the caller", None, _ACTION),
+    ("POST", "/api/callbacks"): (
+        "Book a callback (web contact form): it waits in the queue from now, or from 'at' "
+        "(ISO 8601 with offset) or the queue's next callback hours",
+        _body(queue={"type": "string"}, number={"type": "string"},
+              language={"type": "string"}, at={"type": "string"}),
+        {"201": {"description": "Booked", "content": {"application/json": {"schema": {
+            "type": "object"}}}}}),
     ("GET", "/api/directory"): ("Transfer targets (directory, agents, queues) matching ?q=",
                                 None, _answers({"type": "object"})),
     ("POST", "/api/tasks/{task}/hangup"): ("End the caller's call", None, _ACTION),

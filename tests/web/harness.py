@@ -18,10 +18,11 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from ccctl.acd import events as ev
 from ccctl.acd.router import Router
-from ccctl.config.models import DirectoryEntry, Outbound
+from ccctl.config.models import Callback, DirectoryEntry, Outbound
 from ccctl.voice.flow import VoiceFlow
 from ccctl.voice.transfer import Transfers
 from ccctl.web.api import Services, build_app
+from ccctl.web.api_callback import CallbackServices
 from ccctl.web.api_transfer import TransferServices
 from ccctl.web.auth import FailureLimiter
 from ccctl.web.metrics import Process
@@ -101,7 +102,9 @@ def make_api(tmp_path: Path, clock: Callable[[], float] | None = None) -> Api:
         {"fredrik": "Fredrik Påhittad", "david": "David Exempel", "elin": "Elin Test"})
     services = Services(cast(VoiceFlow, flow), router, profiles, lambda: T0 + 10,
                         lambda: {"ari": "connected", "ari_connects": 1},
-                        lambda: Process(0.0, 0.0, True, 1, 0), transfers)
+                        lambda: Process(0.0, 0.0, True, 1, 0), transfers,
+                        CallbackServices(cast(VoiceFlow, flow), {"vaxel": Callback()},
+                                         Outbound(), lambda hours, now: now, ("sv", "en")))
     limiter = FailureLimiter(clock=clock) if clock else None
     return Api(build_app(services, TokenBook(path), limiter), tokens, flow, token)
 

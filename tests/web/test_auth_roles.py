@@ -24,7 +24,7 @@ SERVING = [("POST", "/api/tasks/{t}/park"), ("POST", "/api/tasks/{t}/transfer"),
            ("POST", "/api/tasks/{t}/hangup"), ("POST", "/api/tasks/{t}/consult"),
            ("POST", "/api/tasks/{t}/consult/complete"),
            ("POST", "/api/tasks/{t}/consult/cancel")]
-ANY_TOKEN = [("GET", "/api/directory")]
+ANY_TOKEN = [("GET", "/api/directory"), ("POST", "/api/callbacks")]
 EVERY_API = SUPERVISOR + [(m, p.format(a="fredrik")) for m, p in OWN_AGENT] + \
     [(m, p.format(t="t1")) for m, p in SERVING]
 
