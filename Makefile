@@ -12,7 +12,7 @@ STAMP   := $(VENV)/.ccctl-installed
 .PHONY: run test deps sandbox lint types unit bench down clean help
 
 help:
-	@echo "make run    — sandbox Asterisk 22 with the example contact center (Ctrl-C stops)"
+	@echo "make run    — sandbox Asterisk 22 with the example contact center and the daemon (Ctrl-C stops)"
 	@echo "make test   — lint, types and every test (real Asterisk included)"
 	@echo "make bench  — benchmarks: figures and ratios against baselines"
 
@@ -44,7 +44,7 @@ test: deps sandbox lint types
 	$(VENV)/bin/pytest
 
 run: deps sandbox
-	$(PY) -m ccctl pbx up $(CONFIG) --foreground
+	$(PY) -m ccctl pbx up $(CONFIG) --daemon
 
 down: deps
 	$(PY) -m ccctl pbx down

@@ -27,11 +27,12 @@ from ccctl.pbx import service
 from ccctl.pbx.files import changes, unified_diff
 from ccctl.pbx.image import ImageError, ensure_image
 from ccctl.pbx.reload import ReloadError, reload
-from ccctl.pbx.sandbox import SandboxError, install_standard_sounds
+from ccctl.pbx.sandbox import Sandbox, SandboxError, install_standard_sounds
 from ccctl.prompts import cli as prompts_cli
 from ccctl.storm import cli as storm_cli
 from ccctl.testing import sipp
 from ccctl.web import cli as token_cli
+from ccctl.web.tokens import Role, TokenFile
 
 log = logging.getLogger("ccctl")
 
@@ -148,12 +149,40 @@ def _cmd_pbx_up(args: argparse.Namespace) -> int:
     _print_hours(asyncio.run(service.sync_hours(service.sandbox_credentials(rendered),
                                                 rendered.config)))
     print(service.connection_summary(rendered, box, args.secrets), flush=True)
+    if args.daemon:
+        return _run_with_daemon(args, rendered, box)
     if not args.foreground:
         return 0
     print("Running in the foreground; Ctrl-C stops Asterisk.", flush=True)
     _wait_for_signal(lambda: box.pid() is not None)
     box.stop()
     print("Asterisk stopped.")
+    return 0
+
+
+def _run_with_daemon(args: argparse.Namespace, rendered: service.Rendered,
+                     box: Sandbox) -> int:
+    """``make run``: the daemon in the foreground next to the sandbox, with a fresh demo
+    supervisor token printed (earlier demo tokens are revoked); Ctrl-C stops both."""
+    state = args.secrets.parent
+    tokens = TokenFile(state / "tokens.json")
+    for old in tokens.tokens():
+        if old.name.startswith("make-run-") and not old.revoked:
+            tokens.revoke(old.name)
+    name = f"make-run-{time.strftime('%Y%m%d-%H%M%S')}"
+    token = tokens.create(name, Role.SUPERVISOR)
+    print(f"ccctl daemon: REST API on http://127.0.0.1:8800 (GET /openapi.json)\n"
+          f"  demo supervisor token ({name}, revoked at the next 'make run'):\n"
+          f"  curl -H 'Authorization: Bearer {token}' http://127.0.0.1:8800/api/queues\n"
+          "Running in the foreground; Ctrl-C stops the daemon and Asterisk.", flush=True)
+    options = daemon.DaemonOptions(
+        store_url=daemon.default_store_url(state), config_dir=args.config.parent,
+        tokens_path=state / "tokens.json", secrets_path=args.secrets)
+    try:
+        daemon.run(rendered.config, rendered.secrets, options)
+    finally:
+        box.stop()
+        print("The daemon and Asterisk stopped.")
     return 0
 
 
@@ -286,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_render_options(p, layout=False)
     p.add_argument("--name", default="default", help="sandbox instance name")
     p.add_argument("--foreground", action="store_true", help="stay running until Ctrl-C")
+    p.add_argument("--daemon", action="store_true",
+                   help="also run the ccctl daemon in the foreground (what 'make run' does)")
     p.set_defaults(func=_cmd_pbx_up)
     for action, func, text in (("down", _cmd_pbx_down, "stop the sandbox Asterisk"),
                                ("status", _cmd_pbx_status, "is it running; endpoints; errors")):

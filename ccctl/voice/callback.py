@@ -84,6 +84,7 @@ class Callbacks:
         flow.offer_kinds[TaskKind.CALLBACK] = self.offer
         flow.connect_kinds[TaskKind.CALLBACK] = self.connect
         flow.connect_hooks.append(self._stop_dialog)
+        flow.caller_gone_hooks.append(self._forget)
 
     # -- booking in the queue ---------------------------------------------------------
     async def on_dtmf(self, event: ari.ChannelDtmfReceived) -> None:
@@ -177,7 +178,13 @@ class Callbacks:
             await self.flow.rest().request("POST", f"/channels/{dialog.channel}/moh")
         self.flow.announcer.resume(task_id)
 
+    async def _forget(self, task_id: str) -> None:
+        """The caller (or the citizen, customer first) hung up."""
+        self.dialogs.pop(task_id, None)
+        self.dialling.pop(task_id, None)
+
     async def _stop_dialog(self, task_id: str) -> None:
+        self.dialling.pop(task_id, None)  # customer first: the citizen is being connected
         dialog = self.dialogs.pop(task_id, None)
         if dialog is not None:  # an agent became free while the caller was choosing
             await self._stop_playback(dialog)

@@ -213,3 +213,27 @@ def test_given_callbacks_booked_by_phone_and_web_when_the_daemon_is_killed_then_
         log = second.log()
     for task in booked:
         assert log.count(f"call {task}: calling the citizen back (attempt") == 1
+
+
+def test_given_customer_first_then_the_citizen_is_dialled_before_the_agent_rings(
+    callback_pbx: tuple[Pbx, int, FakeElks],
+) -> None:
+    pbx, port, _ = callback_pbx
+    pbx.edit("e2e.yaml", "callback: {key: \"1\",", "callback: {key: \"1\", mode: customer_first,")
+    pbx.box.stop()
+    start(pbx)
+    with running_daemon(pbx) as daemon, pbx.agent_phone("fredrik"), \
+            _phone(port, "agent.xml"):
+        status, booked = daemon.request("POST", "/api/callbacks", {
+            "queue": "e2e-fast", "number": CITIZEN})
+        assert status == 201, booked
+        assert daemon.request("POST", "/api/agents/fredrik/login")[0] == 200
+        pbx.wait_for(lambda: _agent(daemon, "fredrik").get("state") == "busy",
+                     "the callback to be connected", timeout=30)
+        log = daemon.log()
+        assert _agent(daemon, "fredrik")["task"] == booked["id"]
+        assert daemon.request("POST", f"/api/tasks/{booked['id']}/hangup")[0] == 200
+    # The citizen answered first; only then did fredrik's phone ring.
+    answered = log.index(f"call {booked['id']}: the citizen answered")
+    assert answered < log.index(f"call {booked['id']}: offering to agent fredrik",
+                                log.index("calling the citizen back"))
