@@ -33,6 +33,8 @@ from ccctl.storm import cli as storm_cli
 from ccctl.testing import sipp
 from ccctl.web import cli as token_cli
 from ccctl.web.tokens import Role, TokenFile
+from ccctl.web.ui import cli as user_cli
+from ccctl.web.ui.users import demo_users
 
 log = logging.getLogger("ccctl")
 
@@ -174,10 +176,16 @@ def _run_with_daemon(args: argparse.Namespace, rendered: service.Rendered,
     print(f"ccctl daemon: REST API on http://127.0.0.1:8800 (GET /openapi.json)\n"
           f"  demo supervisor token ({name}, revoked at the next 'make run'):\n"
           f"  curl -H 'Authorization: Bearer {token}' http://127.0.0.1:8800/api/queues\n"
-          "Running in the foreground; Ctrl-C stops the daemon and Asterisk.", flush=True)
+          "  web UI http://127.0.0.1:8800/ — demo log-ins (new passwords at every 'make run'):",
+          flush=True)
+    agents = [a.id for a in rendered.config.agents[:1]]
+    for user, password in demo_users(state / "users.json", agents).items():
+        print(f"    {user}  {password}")
+    print("Running in the foreground; Ctrl-C stops the daemon and Asterisk.", flush=True)
     options = daemon.DaemonOptions(
         store_url=daemon.default_store_url(state), config_dir=args.config.parent,
-        tokens_path=state / "tokens.json", secrets_path=args.secrets)
+        tokens_path=state / "tokens.json", secrets_path=args.secrets,
+        voicemail_spool=box.home / "var/spool/voicemail")
     try:
         daemon.run(rendered.config, rendered.secrets, options)
     finally:
@@ -333,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     ident_cli.add_parsers(sub)
     prompts_cli.add_parsers(sub)
     token_cli.add_parsers(sub)
+    user_cli.add_parsers(sub)
     return parser
 
 

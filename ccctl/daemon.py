@@ -4,7 +4,7 @@ every task.
 Start-up: load the config → open the store → rebuild the routing core from the
 last snapshot plus the journal → connect to ARI (reconnecting forever) → serve
 caller identification (FastAGI) and the REST API on loopback → tick the core's
-timers. While ARI is down, the
+timers, and poll the voicemail spool (ccctl.voicemail). While ARI is down, the
 generated dialplan sends callers to app_queue, so they still reach someone.
 """
 
@@ -46,12 +46,14 @@ from ccctl.voice.phone import PhoneCommands
 from ccctl.voice.presence import Presence
 from ccctl.voice.resync import reconcile
 from ccctl.voice.transfer import Transfers
+from ccctl.voicemail.setup import VoicemailDesk, build_voicemail
 from ccctl.watchdog import LoopWatchdog
 from ccctl.web.api import Services, build_app
 from ccctl.web.api_callback import CallbackServices
 from ccctl.web.api_transfer import TransferServices
 from ccctl.web.metrics import Process
 from ccctl.web.tokens import TokenBook
+from ccctl.web.ui.app import build_ui
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,8 @@ class DaemonOptions:
     http_port: int = 8800
     tick_s: float = 1.0
     secrets_path: Path | None = None  # for the "sms" credentials; its directory holds state
+    users_path: Path | None = None  # web UI users (ccctl.web.ui.users); None: next to tokens
+    voicemail_spool: Path | None = None  # over pbx.voicemail_spool (make run: the sandbox's)
 
 
 def ari_settings(cc: ContactCenter, secrets: Secrets) -> AriSettings:
@@ -85,6 +89,7 @@ class Daemon:
         self.transfers: Transfers
         self.presence: Presence
         self.callbacks: Callbacks
+        self.voicemail: VoicemailDesk | None = None
 
     async def run(self) -> None:
         store = await open_store(self.options.store_url)
@@ -117,6 +122,9 @@ class Daemon:
                 self.flow, {q.id: q.callback for q in self.cc.queues if q.callback},
                 self.cc.outbound, open_at=self._open_at,
                 unreachable=CallbackSms(self.cc, sms).unreachable if sms else None)
+            self.voicemail = build_voicemail(self.cc, store, config_dir=self.options.config_dir,
+                                             secrets_path=self.options.secrets_path, sms=sms,
+                                             spool=self.options.voicemail_spool)
             for queue in setup.queue_configs(self.cc):
                 await self.flow.feed(ev.ConfigureQueue(queue=queue))
             async with AriConnection(ari_settings(self.cc, self.secrets), self.flow.on_ari,
@@ -127,8 +135,11 @@ class Daemon:
                     ticker = tasks.create_task(self._tick(journal))
                     watchdog = tasks.create_task(self.watchdog.run())
                     announcing = tasks.create_task(announcer.run())
+                    owned = [ticker, watchdog, announcing]
+                    if self.voicemail is not None:
+                        owned.append(tasks.create_task(self.voicemail.watcher.run()))
                     await self.stopping.wait()
-                    for task in (ticker, watchdog, announcing):
+                    for task in owned:
                         task.cancel()
                 finally:
                     await runner.cleanup()
@@ -164,13 +175,16 @@ class Daemon:
                                      self._open_at, tuple(self.cc.site.languages))
         app = build_app(Services(self.flow, self.router, setup.agent_profiles(self.cc),
                                  self.clock, self._health, self._process, transfers,
-                                 callbacks),
-                        TokenBook(self.options.tokens_path))
+                                 callbacks, self.voicemail.service if self.voicemail else None),
+                        TokenBook(self.options.tokens_path),
+                        ui=build_ui(self.cc, self.router, self.clock, self.options.users_path
+                                    or self.options.tokens_path.with_name("users.json")))
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, self.options.http_host, self.options.http_port)
         await site.start()
-        log.info("REST API on http://%s:%d", self.options.http_host, self.options.http_port)
+        log.info("REST API and web UI on http://%s:%d", self.options.http_host,
+                 self.options.http_port)
         return runner
 
     def _process(self) -> Process:

@@ -14,6 +14,7 @@ PKGS=(
   sqlite3
   postgresql           # the optional PostgreSQL store is tested against a real server
   procps iproute2 psmisc
+  chromium             # the web UI tests: headless, driven by Playwright for Python
 )
 
 missing=()

@@ -187,6 +187,9 @@ def on_requeue(core: Core, event: Requeue, now: float) -> list[Decision]:
 def on_defer(core: Core, event: Defer, now: float) -> list[Decision]:
     task = core.task(event.task_id)
     decisions: list[Decision] = []
+    waiting = task.state not in (TaskState.IN_SERVICE, TaskState.SCHEDULED)
+    if waiting and event.until <= now:
+        return []  # deferred to now: it is where it should be already
     if task.state is TaskState.IN_SERVICE:
         agent = _serving(core, task, "defer it")
         task.accepted_at = None

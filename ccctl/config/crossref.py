@@ -17,6 +17,8 @@ from ccctl.config.errors import Problem, Severity, format_path
 from ccctl.config.models import ContactCenter, Queue
 from ccctl.config.sourcemap import FieldPath, SourceMap
 from ccctl.menus.crossref import check as check_ivr
+from ccctl.menus.plan import mailboxes
+from ccctl.voicemail.config import VoicemailNotify
 
 
 class _HasId(Protocol):
@@ -74,6 +76,7 @@ def check(config: ContactCenter, sources: SourceMap) -> tuple[list[Problem], lis
     _queues(checker)
     _entry_points(checker)
     _outbound(checker)
+    _voicemail(checker)
     check_ivr(checker)
     return checker.errors, checker.warnings
 
@@ -119,6 +122,9 @@ def _queues(checker: _Checker) -> None:
                          f"no agent can serve queue {queue.id!r}"
                          + (f" (needs {required})" if required else " (there are no agents)"),
                          "give at least one agent these skills at these levels")
+    for index, tile in enumerate(config.wallboard.tiles):
+        checker.known(("wallboard", "tiles", index), "queue", tile,
+                      [q.id for q in config.queues], section="queues")
 
 
 def _can_serve(agent_skills: Mapping[str, int], queue: Queue) -> bool:
@@ -148,6 +154,52 @@ def _outbound(checker: _Checker) -> None:
             checker.error(("directory", index, "number"),
                           f"{entry.number} is not a number outbound calls may reach",
                           "add its prefix to outbound.allow, or remove it from outbound.deny")
+
+
+def _voicemail(checker: _Checker) -> None:
+    """Who is told of a mailbox's messages: known agents, reachable as configured."""
+    config = checker.config
+    owners: list[tuple[FieldPath, str, VoicemailNotify | None]] = [
+        (("queues", i), q.id, q.voicemail) for i, q in enumerate(config.queues)]
+    owners += [(("entry_points", i), e.id, e.voicemail)
+               for i, e in enumerate(config.entry_points)]
+    used = {box.id for box in mailboxes(config)}
+    for path, owner, notify in owners:
+        if notify is None:
+            if owner in used:
+                checker.warn((*path, "id"), f"messages left in mailbox {owner!r} notify "
+                             "nobody; only supervisors see them",
+                             "add voicemail: {notify: [agent ids]} here")
+            continue
+        _notify(checker, (*path, "voicemail"), notify)
+        if owner not in used:
+            checker.warn((*path, "voicemail"), f"no action leaves voicemail in mailbox "
+                         f"{owner!r}, so nobody will be notified",
+                         f"send callers there with {{action: voicemail, mailbox: {owner}}} "
+                         "(no_agents, closed or a menu option), or remove this")
+
+
+def _notify(checker: _Checker, path: FieldPath, notify: VoicemailNotify) -> None:
+    config = checker.config
+    agents = {agent.id: agent for agent in config.agents}
+    if notify.sms and config.sms is None:
+        checker.error((*path, "sms"), "SMS notices need an 'sms:' section (the provider)",
+                      "add one (see docs/sms.md), or set sms: false")
+    if notify.email and config.smtp is None:
+        checker.error((*path, "email"), "e-mail notices need an 'smtp:' section (the relay)",
+                      "add one (see docs/voicemail.md), or set email: false")
+    checker.unique("agent", (((*path, "notify", i), agent)
+                             for i, agent in enumerate(notify.notify)))
+    for position, agent_id in enumerate(notify.notify):
+        where: FieldPath = (*path, "notify", position)
+        checker.known(where, "agent", agent_id, agents)
+        agent = agents.get(agent_id)
+        if agent is not None and notify.sms and agent.mobile is None:
+            checker.warn(where, f"agent {agent_id!r} has no mobile number, so gets no SMS",
+                         "add mobile: +46… to the agent")
+        if agent is not None and notify.email and agent.email is None:
+            checker.warn(where, f"agent {agent_id!r} has no e-mail address, so gets no "
+                         "e-mail", "add email: … to the agent")
 
 
 def _numbers_once(checker: _Checker) -> None:

@@ -41,12 +41,16 @@ from ccctl.prompts.models import Prompt
 
 # The shared annotated types live in ccctl.config.types; re-exported here.
 from ccctl.sms.config import SmsConfig
+from ccctl.sms.errors import InvalidMessageError
+from ccctl.sms.models import validate_e164
+from ccctl.voicemail.config import EmailAddress, SmtpConfig, VoicemailNotify
+from ccctl.web.ui.config import Wallboard
 
 __all__ = [
     "CLOSED_ACTIONS", "NO_AGENTS_ACTIONS", "Action", "Agent", "ContactCenter", "Destination",
     "Device", "DialString", "EntryPoint", "Extension", "Group", "Id", "LanguageCode", "Listener",
     "LocalizedText", "Menu", "Model", "Pbx", "Port", "Queue", "Schedule", "Seconds",
-    "ServiceLevel", "Site", "Skill", "SkillLevel", "Trunk",
+    "ServiceLevel", "Site", "Skill", "SkillLevel", "SmtpConfig", "Trunk", "VoicemailNotify",
 ]
 
 
@@ -131,6 +135,22 @@ class Agent(Model):
         pattern=r"^sip:[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:[0-9]{1,5})?$",
         description="Static SIP contact (for phones that do not register)",
     )
+    email: EmailAddress | None = Field(
+        default=None, description="E-mail address for notices (voicemail)")
+    mobile: E164Number | None = Field(
+        default=None, description="Mobile number in E.164, e.g. +46701740605, for SMS "
+        "notices (voicemail)")
+
+    @field_validator("mobile")
+    @classmethod
+    def _real_number(cls, value: str | None) -> str | None:
+        # The pattern admits any digits; the SMS gateway wants a number that exists.
+        if value is not None:
+            try:
+                validate_e164(value, "mobile")
+            except InvalidMessageError as exc:
+                raise ValueError(str(exc)) from None
+        return value
 
 
 class ServiceLevel(Model):
@@ -216,6 +236,9 @@ class Queue(Model):
     )
     callback: Callback | None = Field(
         default=None, description="Offer waiting callers a callback that keeps their place")
+    voicemail: VoicemailNotify | None = Field(
+        default=None, description="Who is told of messages left in this queue's mailbox "
+        "(a voicemail action with mailbox: <this id>), by SMS and e-mail")
 
     @field_validator("no_agents")
     @classmethod
@@ -269,6 +292,9 @@ class EntryPoint(Model):
         description="Menu id, or a menu id per language; languages not listed use the "
         "site default_language's menu",
     )
+    voicemail: VoicemailNotify | None = Field(
+        default=None, description="Who is told of messages left in this entry point's "
+        "mailbox (a voicemail action with mailbox: <this id>), by SMS and e-mail")
 
     @field_validator("closed")
     @classmethod
@@ -392,6 +418,11 @@ class Pbx(Model):
     agent_codes: AgentCodes = Field(
         default=AgentCodes(), description="Codes agents dial to log in, out, pause, ready"
     )
+    voicemail_spool: str = Field(
+        default="/var/spool/asterisk/voicemail", min_length=1,
+        description="Asterisk's voicemail spool as the ccctl daemon sees it (absolute, or "
+        "relative to the main file); sandbox:NAME: that of the sandbox instance NAME",
+    )
 
     @model_validator(mode="after")
     def _rtp_range(self) -> Pbx:
@@ -421,6 +452,12 @@ class ContactCenter(Model):
     )
     sms: SmsConfig | None = Field(
         default=None, description="SMS provider and texts (callbacks, voicemail); see docs/sms.md"
+    )
+    smtp: SmtpConfig | None = Field(
+        default=None, description="Mail relay for voicemail notices; see docs/voicemail.md"
+    )
+    wallboard: Wallboard = Field(
+        default=Wallboard(), description="Wallboard tiles and colours (the web UI's /wallboard)"
     )
     prompts: tuple[Prompt, ...] = Field(default=(), description="What callers hear")
     menus: tuple[Menu, ...] = Field(default=(), description="DTMF menus and language menus")

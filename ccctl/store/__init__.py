@@ -6,7 +6,16 @@ backend from the URL: ``sqlite:///var/lib/ccctl/ccctl.db`` or
 ``postgresql://ccctl@127.0.0.1:5432/ccctl``.
 """
 
-from ccctl.store.base import CallRecord, Entry, Recovery, Store, StoreError
+from ccctl.store.base import (
+    CallRecord,
+    Entry,
+    Recovery,
+    Store,
+    StoreError,
+    VoicemailNoticeRecord,
+    VoicemailRecord,
+)
 from ccctl.store.factory import open_store
 
-__all__ = ["CallRecord", "Entry", "Recovery", "Store", "StoreError", "open_store"]
+__all__ = ["CallRecord", "Entry", "Recovery", "Store", "StoreError", "VoicemailNoticeRecord",
+           "VoicemailRecord", "open_store"]

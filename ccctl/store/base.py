@@ -57,6 +57,43 @@ class CallRecord:
     caller: str = ""  # E.164 caller number ("" when withheld)
 
 
+@dataclass(frozen=True)
+class VoicemailRecord:
+    """A message left in a shared mailbox (a queue's or entry point's), and who took it.
+
+    ``state`` is ``new``, ``claimed`` (``claimed_by`` has it) or ``done``.
+    """
+
+    id: str  # "<mailbox>-<Asterisk msg_id>": stable while Asterisk renumbers its files
+    mailbox: str
+    received_at: float
+    duration_s: int
+    caller: str  # E.164 when it parses as one; "" when withheld
+    caller_name: str
+    path: str  # the recording, relative to the voicemail spool
+    state: str = "new"
+    claimed_by: str | None = None  # agent id
+    claimed_at: float | None = None
+    done_by: str | None = None  # agent id or token name
+    done_at: float | None = None
+
+
+@dataclass(frozen=True)
+class VoicemailNoticeRecord:
+    """One agent told of one message by one channel (``sms`` or ``email``).
+
+    ``state`` is ``pending`` (due at ``next_at``), ``sent`` or ``failed`` (gave up).
+    """
+
+    message_id: str
+    agent_id: str
+    channel: str
+    state: str = "pending"
+    attempts: int = 0
+    next_at: float = 0.0
+    last_error: str = ""
+
+
 class Store(Protocol):
     async def append(self, entries: Sequence[Entry]) -> int:
         """Write entries atomically; return the sequence number of the last one."""
@@ -71,5 +108,43 @@ class Store(Protocol):
 
     async def call_records(self, *, since: float = 0.0, limit: int = 1000
                            ) -> list[CallRecord]: ...
+
+    async def add_voicemail(self, record: VoicemailRecord,
+                            notices: Sequence[VoicemailNoticeRecord]) -> bool:
+        """Record a new message with its notices in one transaction; True if it was new.
+
+        A message already recorded keeps its state and notices; only its ``path`` is
+        updated (Asterisk renumbers files when messages move).
+        """
+
+    async def voicemail(self, message_id: str) -> VoicemailRecord | None: ...
+
+    async def voicemails(self, *, mailboxes: Sequence[str] | None = None,
+                         states: Sequence[str] | None = None, limit: int = 1000
+                         ) -> list[VoicemailRecord]:
+        """Newest first; ``None`` means any mailbox, any state."""
+
+    async def claim_voicemail(self, message_id: str, agent_id: str, now: float
+                              ) -> VoicemailRecord | None:
+        """Give a ``new`` message to ``agent_id``, atomically: of two claims one wins.
+
+        Returns the message as it is afterwards (claimed by whoever won), None if unknown.
+        """
+
+    async def release_voicemail(self, message_id: str, claimed_by: str | None
+                                ) -> VoicemailRecord | None:
+        """Make a claimed message ``new`` again — only while ``claimed_by`` holds it
+        (None: whoever does). Returns it as it is afterwards, None if unknown."""
+
+    async def finish_voicemail(self, message_id: str, done_by: str, now: float,
+                               claimed_by: str | None) -> VoicemailRecord | None:
+        """Mark a message ``done`` — only while ``claimed_by`` holds it (None: in any
+        state but done). Returns it as it is afterwards, None if unknown."""
+
+    async def due_voicemail_notices(self, now: float, limit: int = 100
+                                    ) -> list[VoicemailNoticeRecord]:
+        """Pending notices whose ``next_at`` has come, oldest first."""
+
+    async def update_voicemail_notice(self, notice: VoicemailNoticeRecord) -> None: ...
 
     async def close(self) -> None: ...

@@ -21,11 +21,14 @@ from ccctl.acd.model import AgentProfile, TaskState
 from ccctl.acd.router import Router
 from ccctl.voice import operations
 from ccctl.voice.flow import VoiceFlow
-from ccctl.web import api_callback, api_transfer, openapi
+from ccctl.voicemail.service import Voicemails
+from ccctl.web import api_callback, api_transfer, api_voicemail, openapi
 from ccctl.web.auth import Access, FailureLimiter, Guard, middleware
 from ccctl.web.metrics import ProcessProbe
 from ccctl.web.metrics import render as render_metrics
 from ccctl.web.tokens import TokenBook
+from ccctl.web.ui import app as ui_app
+from ccctl.web.ui.sessions import principal
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Services:
     process: ProcessProbe
     transfers: api_transfer.TransferServices | None = None  # None: transfers answer 503
     callbacks: api_callback.CallbackServices | None = None  # None: bookings answer 503
+    voicemail: Voicemails | None = None  # None: voicemail routes answer 503
 
 
 SERVICES = web.AppKey("services", Services)
@@ -235,6 +239,13 @@ ROUTES: list[Route] = [
     ("GET", "/api/directory", api_transfer.directory, Access.ANY_TOKEN),
     ("POST", "/api/callbacks", api_callback.book, Access.ANY_TOKEN),
     ("POST", "/api/tasks/{task}/hangup", hang_up, Access.SERVING),
+    # Who sees which mailbox and who may claim is the voicemail service's rule.
+    ("GET", "/api/voicemail", api_voicemail.listing, Access.ANY_TOKEN),
+    ("GET", "/api/voicemail/{message}", api_voicemail.one, Access.ANY_TOKEN),
+    ("POST", "/api/voicemail/{message}/claim", api_voicemail.claim, Access.ANY_TOKEN),
+    ("POST", "/api/voicemail/{message}/release", api_voicemail.release, Access.ANY_TOKEN),
+    ("POST", "/api/voicemail/{message}/done", api_voicemail.done, Access.ANY_TOKEN),
+    ("GET", "/api/voicemail/{message}/audio", api_voicemail.audio, Access.ANY_TOKEN),
 ]
 ACCESS: dict[tuple[str, str], Access] = {(m, p): a for m, p, _, a in ROUTES}
 
@@ -248,15 +259,22 @@ def serving_agent(router: Router, task_id: str) -> str | None:
 
 
 def build_app(services: Services, tokens: TokenBook,
-              limiter: FailureLimiter | None = None) -> web.Application:
-    guard = Guard(tokens, ACCESS, lambda task_id: serving_agent(services.router, task_id),
-                  limiter or FailureLimiter())
+              limiter: FailureLimiter | None = None,
+              ui: ui_app.UiServices | None = None) -> web.Application:
+    """The REST API; with ``ui``, also the web UI, whose log-in sessions /api accepts."""
+    guard = Guard(tokens, ACCESS | (ui_app.ACCESS if ui else {}),
+                  lambda task_id: serving_agent(services.router, task_id),
+                  limiter or FailureLimiter(), principal(ui.sessions) if ui else None)
     app = web.Application(middlewares=[middleware(guard)])
+    if ui is not None:
+        ui_app.register(app, ui)
     app[SERVICES] = services
     if services.transfers is not None:
         app[api_transfer.TRANSFERS] = services.transfers
     if services.callbacks is not None:
         app[api_callback.CALLBACKS] = services.callbacks
+    if services.voicemail is not None:
+        app[api_voicemail.VOICEMAIL] = services.voicemail
     for method, path, handler, _ in ROUTES:
         app.router.add_route(method, path, handler)
     return app

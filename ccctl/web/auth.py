@@ -15,6 +15,10 @@ the middleware checks it before the handler runs:
 
 A route missing from the table needs an admin token (closed by default).
 
+A request without an ``Authorization`` header may instead carry a web UI log-in
+session (:attr:`Guard.session`, see :mod:`ccctl.web.ui.sessions`): it counts as a
+token of the user's role and agent, and a state-changing request needs its CSRF token.
+
 Answers: 401 (with ``WWW-Authenticate: Bearer``) when the token is missing, malformed,
 unknown or revoked; 403 when it is valid but not allowed here; 429 after too many
 unknown tokens from one address; 503 when the tokens file cannot be read. The body
@@ -97,6 +101,8 @@ class Guard:
     access: Mapping[tuple[str, str], Access]  # (method, path pattern) → who may
     serving: Callable[[str], str | None]  # task id → the agent serving it, if any
     limiter: FailureLimiter = field(default_factory=FailureLimiter)
+    # The web UI's log-in session of a request: its token, why it is refused, or None.
+    session: Callable[[web.Request], Token | str | None] | None = None
 
 
 def _error(status: int, message: str, **headers: str) -> web.Response:
@@ -119,6 +125,11 @@ def _access(guard: Guard, request: web.Request) -> Access | None:
 
 def _authenticate(guard: Guard, request: web.Request, client: str) -> Token | web.Response:
     header = request.headers.get("Authorization")
+    found = guard.session(request) if header is None and guard.session else None
+    if isinstance(found, str):
+        return _error(403, found)
+    if found is not None:
+        return found
     if header is None:
         return _unauthorised(f"this route needs an API token: send 'Authorization: Bearer "
                              f"TOKEN' ({_CREATE})", invalid=False)

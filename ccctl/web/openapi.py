@@ -46,6 +46,22 @@ _CALLS = {"type": "object", "properties": {"calls": {"type": "array", "items": {
             ("kind", "string"), ("entered_at", "number"), ("ended_at", "number"),
             ("outcome", "string"), ("answered_at", ["number", "null"]),
             ("agent_id", ["string", "null"]), ("language", "string"), ("caller", "string"))}}}}}
+_VOICEMAIL = {"type": "object", "properties": {
+    "id": {"type": "string"}, "mailbox": {"type": "string"}, "mailbox_name": {"type": "string"},
+    "received_at": {"type": "number", "description": "Epoch seconds"},
+    "duration_s": {"type": "integer"},
+    "caller": {"type": "string", "description": "E.164; empty when withheld"},
+    "caller_name": {"type": "string"},
+    "state": {"type": "string", "enum": ["new", "claimed", "done"]},
+    "claimed_by": {"type": ["string", "null"], "description": "Agent id"},
+    "claimed_by_name": {"type": ["string", "null"]},
+    "claimed_at": {"type": ["number", "null"]}, "done_by": {"type": ["string", "null"]},
+    "done_at": {"type": ["number", "null"]},
+    "audio": {"type": "string", "description": "Path of the recording (audio/wav)"}}}
+_VOICEMAILS = {"type": "object", "properties": {
+    "mailboxes": {"type": "array", "items": {"type": "string"},
+                  "description": "The mailboxes this token sees"},
+    "messages": {"type": "array", "items": _VOICEMAIL}}}
 _HEALTH = {"type": "object", "properties": {
     "ari": {"type": "string", "enum": ["connected", "disconnected"]},
     "ari_connects": {"type": "integer"}}}
@@ -60,8 +76,10 @@ def _answers(schema: dict[str, Any], *codes: int) -> dict[str, Any]:
     out: dict[str, Any] = {"200": {"description": "Done", "content": {
         "application/json": {"schema": schema}}}}
     for code in codes:
-        out[str(code)] = {"description": {400: "Malformed request", 404: "No such agent, task "
-                                          "or queue", 409: "Not allowed in the current state",
+        out[str(code)] = {"description": {400: "Malformed request", 403: "Not allowed for "
+                                          "this token", 404: "No such agent, task, queue or "
+                                          "message", 409: "Not allowed in the current state",
+                                          410: "The recording is gone from the spool",
                                           503: "Not connected to Asterisk"}[code],
                           "content": {"application/json": {"schema": _ERROR}}}
     return out
@@ -119,6 +137,28 @@ OPERATIONS: dict[tuple[str, str], tuple[str, dict[str, Any] | None, dict[str, An
     ("GET", "/api/directory"): ("Transfer targets (directory, agents, queues) matching ?q=",
                                 None, _answers({"type": "object"})),
     ("POST", "/api/tasks/{task}/hangup"): ("End the caller's call", None, _ACTION),
+    ("GET", "/api/voicemail"): (
+        "Voicemail in the mailboxes this token sees (an agent: those notified for; a "
+        "supervisor: all), newest first; ?mailbox=ID, ?state=open|new|claimed|done|all "
+        "(default open), ?limit=N", None, _answers(_VOICEMAILS, 400, 404)),
+    ("GET", "/api/voicemail/{message}"): ("One message", None, _answers(_VOICEMAIL, 404)),
+    ("POST", "/api/voicemail/{message}/claim"): (
+        "Claim a message: the first claim wins; later ones get 409 naming who has it. "
+        "A supervisor claims for an agent of the mailbox with {\"agent\": ID}",
+        {"required": False, "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"agent": {"type": "string"}}}}}},
+        _answers(_VOICEMAIL, 400, 403, 404, 409)),
+    ("POST", "/api/voicemail/{message}/release"): (
+        "Give a claimed message back (the claimant or a supervisor)", None,
+        _answers(_VOICEMAIL, 403, 404, 409)),
+    ("POST", "/api/voicemail/{message}/done"): (
+        "Mark a message done (the claimant, or a supervisor)", None,
+        _answers(_VOICEMAIL, 403, 404, 409)),
+    ("GET", "/api/voicemail/{message}/audio"): (
+        "The recording as WAV (a supervisor, the claimant or the mailbox's agents)", None,
+        {"200": {"description": "The recording", "content": {"audio/wav": {"schema": {
+            "type": "string", "contentMediaType": "audio/wav"}}}},
+         **{k: v for k, v in _answers({}, 404, 410).items() if k != "200"}}),
 }
 
 

@@ -71,30 +71,36 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _utc(now: dt.datetime) -> str:
+def utc_stamp(now: dt.datetime) -> str:
     return now.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _now() -> dt.datetime:
+def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def check_entry(kind: str, name: str, role: Role, agent: str | None,
+                error: type[ValueError]) -> None:
+    """A token's or web user's name, role and agent fit together (else ``error``)."""
+    if not _NAME.fullmatch(name):
+        raise error(f"{kind} name {name!r}: use 1-64 letters, digits, '_', '.', '@' "
+                    "or '-', starting with a letter or digit")
+    if role is Role.AGENT and not agent:
+        raise error(f"an agent {kind} needs --agent ID: the agent it may act for")
+    if role is not Role.AGENT and agent:
+        raise error(f"--agent is only for role agent; a {role} {kind} acts for every "
+                    "agent already")
 
 
 class TokenFile:
     """Create, list and revoke tokens (``ccctl token …``); one writer at a time."""
 
-    def __init__(self, path: Path, clock: Callable[[], dt.datetime] = _now) -> None:
+    def __init__(self, path: Path, clock: Callable[[], dt.datetime] = now_utc) -> None:
         self.path, self._clock = path, clock
 
     def create(self, name: str, role: Role, agent: str | None = None) -> str:
         """Add a token and return it: the only time it is ever seen."""
-        if not _NAME.fullmatch(name):
-            raise TokenError(f"token name {name!r}: use 1-64 letters, digits, '_', '.', '@' "
-                             "or '-', starting with a letter or digit")
-        if role is Role.AGENT and not agent:
-            raise TokenError("an agent token needs --agent ID: the agent it may act for")
-        if role is not Role.AGENT and agent:
-            raise TokenError(f"--agent is only for role agent; a {role} token acts for "
-                             "every agent already")
+        check_entry("token", name, role, agent, TokenError)
         token = secrets.token_urlsafe(TOKEN_BYTES)
         with self._locked():
             tokens = _parse(self.path, _read_text(self.path))
@@ -104,7 +110,7 @@ class TokenFile:
                                  + (f" (revoked {old.revoked}; names are not reused, so "
                                     "logs stay unambiguous)" if old.revoked else
                                     "; revoke it first or choose another name"))
-            tokens[name] = Token(name, role, agent, _utc(self._clock()), None, digest(token))
+            tokens[name] = Token(name, role, agent, utc_stamp(self._clock()), None, digest(token))
             _write_atomically(self.path, tokens)
         log.info("API token %r (%s) created in %s", name, role, self.path)
         return token
@@ -119,7 +125,7 @@ class TokenFile:
             if old.revoked:
                 return old
             tokens[name] = revoked = Token(old.name, old.role, old.agent, old.created,
-                                           _utc(self._clock()), old.sha256)
+                                           utc_stamp(self._clock()), old.sha256)
             _write_atomically(self.path, tokens)
         log.info("API token %r revoked in %s", name, self.path)
         return revoked
@@ -127,16 +133,21 @@ class TokenFile:
     def tokens(self) -> list[Token]:
         return sorted(_parse(self.path, _read_text(self.path)).values(), key=lambda t: t.name)
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        """Serialise writers, so two concurrent creates cannot lose each other's token."""
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
+        return locked(self.path)
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Serialise writers of ``path`` (and its neighbours in the state directory), so two
+    concurrent creates cannot lose each other's entry. Also used by the users file."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 class TokenBook:
@@ -196,12 +207,17 @@ class TokenBook:
 
 
 def _read_text(path: Path) -> str | None:
+    return read_text(path, "tokens file", TokenError)
+
+
+def read_text(path: Path, what: str, error: type[ValueError]) -> str | None:
+    """The file's text; None when it does not exist (yet). Also used by the users file."""
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise TokenError(f"{path}: cannot read the tokens file ({exc.strerror})") from None
+        raise error(f"{path}: cannot read the {what} ({exc.strerror})") from None
 
 
 def _parse(path: Path, text: str | None) -> dict[str, Token]:
@@ -243,10 +259,15 @@ def _owner(path: Path) -> tuple[int, int] | None:
 
 
 def _write_atomically(path: Path, tokens: dict[str, Token]) -> None:
-    data = {"version": FORMAT_VERSION, "tokens": {
+    write_json(path, {"version": FORMAT_VERSION, "tokens": {
         t.name: {"role": t.role.value, "agent": t.agent, "created": t.created,
                  "revoked": t.revoked, "sha256": t.sha256}
-        for t in sorted(tokens.values(), key=lambda t: t.name)}}
+        for t in sorted(tokens.values(), key=lambda t: t.name)}})
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Replace ``path`` with ``data`` atomically, mode 0600, owned like the old file (or
+    the directory) when run as root. Also used by the users file."""
     owner = _owner(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -275,8 +275,12 @@ class RoutingCore(RuleBasedStateMachine):
         """A callback booked for later, or retried after the citizen did not answer."""
         if self.alive:
             task = data.draw(st.sampled_from(sorted(self.alive)))
-            if self.send(ev.Defer(task_id=task, until=self.now + seconds)) is not None:
+            in_service = task in self.in_service
+            if self.send(ev.Defer(task_id=task, until=self.now + seconds)) is None:
+                return
+            if seconds or in_service:  # deferred to now, a waiting task stays as it is
                 self.in_service.pop(task, None)
+            if seconds:
                 for agent, offered in list(self.offers.items()):
                     assert offered != task, f"{task} deferred but still offered to {agent}"
 

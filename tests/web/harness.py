@@ -27,6 +27,7 @@ from ccctl.web.api_transfer import TransferServices
 from ccctl.web.auth import FailureLimiter
 from ccctl.web.metrics import Process
 from ccctl.web.tokens import Role, TokenBook, TokenFile
+from ccctl.web.ui.app import UiServices
 from tests.acd.builders import T0, arrive, login, queue
 
 T = TypeVar("T")
@@ -81,7 +82,8 @@ class Api:
     token: dict[str, str]
 
 
-def make_api(tmp_path: Path, clock: Callable[[], float] | None = None) -> Api:
+def make_api(tmp_path: Path, clock: Callable[[], float] | None = None,
+             ui: Callable[[Router], UiServices] | None = None) -> Api:
     path = tmp_path / "state" / "tokens.json"
     tokens = TokenFile(path)
     token = {
@@ -106,7 +108,8 @@ def make_api(tmp_path: Path, clock: Callable[[], float] | None = None) -> Api:
                         CallbackServices(cast(VoiceFlow, flow), {"vaxel": Callback()},
                                          Outbound(), lambda hours, now: now, ("sv", "en")))
     limiter = FailureLimiter(clock=clock) if clock else None
-    return Api(build_app(services, TokenBook(path), limiter), tokens, flow, token)
+    return Api(build_app(services, TokenBook(path), limiter, ui(router) if ui else None),
+               tokens, flow, token)
 
 
 def bearer(token: str) -> dict[str, str]:

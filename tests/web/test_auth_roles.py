@@ -24,7 +24,13 @@ SERVING = [("POST", "/api/tasks/{t}/park"), ("POST", "/api/tasks/{t}/transfer"),
            ("POST", "/api/tasks/{t}/hangup"), ("POST", "/api/tasks/{t}/consult"),
            ("POST", "/api/tasks/{t}/consult/complete"),
            ("POST", "/api/tasks/{t}/consult/cancel")]
-ANY_TOKEN = [("GET", "/api/directory"), ("POST", "/api/callbacks")]
+ANY_TOKEN = [("GET", "/api/directory"), ("POST", "/api/callbacks"),
+             # Voicemail: who sees which mailbox is the service's rule (test_voicemail_api).
+             ("GET", "/api/voicemail"), ("GET", "/api/voicemail/{message}"),
+             ("POST", "/api/voicemail/{message}/claim"),
+             ("POST", "/api/voicemail/{message}/release"),
+             ("POST", "/api/voicemail/{message}/done"),
+             ("GET", "/api/voicemail/{message}/audio")]
 EVERY_API = SUPERVISOR + [(m, p.format(a="fredrik")) for m, p in OWN_AGENT] + \
     [(m, p.format(t="t1")) for m, p in SERVING]
 

@@ -1,0 +1,1 @@
+"""The web UI's server side: log-in and sessions, pages, and the live feed."""
