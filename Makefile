@@ -9,7 +9,7 @@ PY      := $(VENV)/bin/python
 CONFIG  ?= config/example/ccctl.yaml
 STAMP   := $(VENV)/.ccctl-installed
 
-.PHONY: run test deps sandbox lint types unit bench down clean help
+.PHONY: run test deps sandbox softphone lint types unit bench down clean help
 
 help:
 	@echo "make run    — sandbox Asterisk 22 with the example contact center and the daemon (Ctrl-C stops)"
@@ -31,6 +31,23 @@ $(STAMP): pyproject.toml
 sandbox: deps
 	@$(PY) -m ccctl pbx build
 
+# The agents' WebRTC softphone: JsSIP from npm, bundled by esbuild into the
+# static files the daemon serves (softphone.js for any page, mount.js for the
+# agent desktop; not in git). Rebuilt only when the lock file
+# or webui/ changes; node_modules/ is reinstalled only when the lock file does.
+SOFTPHONE    := ccctl/web/static/softphone/softphone.js
+NODE_STAMP   := node_modules/.ccctl-installed
+
+softphone: $(SOFTPHONE)
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 18+ with npm" >&2; exit 1; }
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(SOFTPHONE): $(NODE_STAMP) $(wildcard webui/*.js)
+	@npm run --silent build
+
 lint: deps
 	$(VENV)/bin/ruff check .
 
@@ -40,10 +57,10 @@ types: deps
 unit: deps
 	$(VENV)/bin/pytest -m "not pbx"
 
-test: deps sandbox lint types
+test: deps sandbox softphone lint types
 	$(VENV)/bin/pytest
 
-run: deps sandbox
+run: deps sandbox softphone
 	$(PY) -m ccctl pbx up $(CONFIG) --daemon
 
 down: deps
@@ -53,4 +70,4 @@ bench: deps sandbox
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules ccctl/web/static/softphone

@@ -50,6 +50,7 @@ from ccctl.voicemail.setup import VoicemailDesk, build_voicemail
 from ccctl.watchdog import LoopWatchdog
 from ccctl.web.api import Services, build_app
 from ccctl.web.api_callback import CallbackServices
+from ccctl.web.api_softphone import SoftphoneServices
 from ccctl.web.api_transfer import TransferServices
 from ccctl.web.metrics import Process
 from ccctl.web.tokens import TokenBook
@@ -175,7 +176,8 @@ class Daemon:
                                      self._open_at, tuple(self.cc.site.languages))
         app = build_app(Services(self.flow, self.router, setup.agent_profiles(self.cc),
                                  self.clock, self._health, self._process, transfers,
-                                 callbacks, self.voicemail.service if self.voicemail else None),
+                                 callbacks, self.voicemail.service if self.voicemail else None,
+                                 SoftphoneServices(self.cc, self.secrets)),
                         TokenBook(self.options.tokens_path),
                         ui=build_ui(self.cc, self.router, self.clock, self.options.users_path
                                     or self.options.tokens_path.with_name("users.json")))

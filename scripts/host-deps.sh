@@ -17,6 +17,10 @@ PKGS=(
   chromium             # the web UI tests: headless, driven by Playwright for Python
 )
 
+# Node.js and npm build the browser softphone (make softphone). Many machines have
+# them from elsewhere already; otherwise Debian's own packages do.
+command -v npm >/dev/null 2>&1 || PKGS+=(nodejs npm)
+
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

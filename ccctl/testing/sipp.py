@@ -61,6 +61,9 @@ class Call:
     # Where SIPp sends from (SIP and media): another loopback address such as
     # 127.0.0.2 plays a trunk that the PBX recognises by its source address.
     local_ip: str = "127.0.0.1"
+    # Send every RTP packet received back to where it came from: the far end (a
+    # browser softphone, say) then hears its own audio, which proves media both ways.
+    rtp_echo: bool = False
 
     def command(self, workdir: Path) -> list[str]:
         if not ipaddress.ip_address(self.host).is_loopback:
@@ -87,6 +90,7 @@ class Call:
             "-trace_err", "-error_file", str(workdir / "errors.log"),
             "-recv_timeout", "10s",
             "-trace_logs", "-log_file", str(workdir / "actions.log"),
+            *(["-rtp_echo"] if self.rtp_echo else []),
         ]
 
 

@@ -248,10 +248,13 @@ class VoiceFlow:
         self.agent_legs[offer.task_id] = channel_id
         log.info("call %s: offering to agent %s (rings %.0f s)", offer.task_id,
                  offer.agent_id, offer.timeout_s)
+        # The agent's phone (a browser softphone too) shows who is calling.
+        task = self.router.core.tasks.get(offer.task_id)
+        caller = task.identification.get("caller", "") if task is not None else ""
         try:
             await self.rest().originate(
                 f"PJSIP/{offer.agent_id}", channel_id,
-                app_args=f"agent,{offer.task_id},{offer.agent_id}",
+                app_args=f"agent,{offer.task_id},{offer.agent_id}", caller_id=caller,
                 ring_seconds=max(1, round(offer.timeout_s)))
         except AriError as exc:
             log.info("call %s: agent %s unreachable: %s", offer.task_id, offer.agent_id, exc)

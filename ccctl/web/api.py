@@ -22,7 +22,7 @@ from ccctl.acd.router import Router
 from ccctl.voice import operations
 from ccctl.voice.flow import VoiceFlow
 from ccctl.voicemail.service import Voicemails
-from ccctl.web import api_callback, api_transfer, api_voicemail, openapi
+from ccctl.web import api_callback, api_softphone, api_transfer, api_voicemail, openapi
 from ccctl.web.auth import Access, FailureLimiter, Guard, middleware
 from ccctl.web.metrics import ProcessProbe
 from ccctl.web.metrics import render as render_metrics
@@ -44,6 +44,7 @@ class Services:
     transfers: api_transfer.TransferServices | None = None  # None: transfers answer 503
     callbacks: api_callback.CallbackServices | None = None  # None: bookings answer 503
     voicemail: Voicemails | None = None  # None: voicemail routes answer 503
+    softphone: api_softphone.SoftphoneServices | None = None  # None: every agent gets 404
 
 
 SERVICES = web.AppKey("services", Services)
@@ -224,6 +225,7 @@ ROUTES: list[Route] = [
     ("GET", "/api/calls", calls, Access.SUPERVISOR),
     ("GET", "/api/queues", queues, Access.SUPERVISOR),
     ("GET", "/api/agents/{agent}", agent_state, Access.OWN_AGENT),
+    ("GET", "/api/agents/{agent}/softphone", api_softphone.settings, Access.OWN_AGENT),
     ("POST", "/api/agents/{agent}/login", login, Access.OWN_AGENT),
     ("POST", "/api/agents/{agent}/logout", logout, Access.OWN_AGENT),
     ("POST", "/api/agents/{agent}/pause", pause, Access.OWN_AGENT),
@@ -275,6 +277,8 @@ def build_app(services: Services, tokens: TokenBook,
         app[api_callback.CALLBACKS] = services.callbacks
     if services.voicemail is not None:
         app[api_voicemail.VOICEMAIL] = services.voicemail
+    if services.softphone is not None:
+        app[api_softphone.SOFTPHONE] = services.softphone
     for method, path, handler, _ in ROUTES:
         app.router.add_route(method, path, handler)
     return app

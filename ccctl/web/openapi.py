@@ -98,6 +98,9 @@ OPERATIONS: dict[tuple[str, str], tuple[str, dict[str, Any] | None, dict[str, An
     ("GET", "/openapi.json"): ("This document", None, {"200": {"description": "OpenAPI"}}),
     ("GET", "/api/queues"): ("Every queue with its waiting tasks", None, _answers(_QUEUES)),
     ("GET", "/api/calls"): ("Call records since ?since=EPOCH", None, _answers(_CALLS, 400)),
+    ("GET", "/api/agents/{agent}/softphone"): (
+        "The browser softphone's settings (ws_url, sip_uri, display_name, password) for a "
+        "WebRTC agent; 404 for other devices", None, _answers({"type": "object"}, 404)),
     ("GET", "/api/agents/{agent}"): ("An agent's state and personal queue", None,
                                      _answers(_AGENT, 404)),
     ("POST", "/api/agents/{agent}/login"): ("Log in with the profile from the YAML", None,

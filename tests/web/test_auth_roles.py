@@ -17,9 +17,9 @@ OPEN = ["/health", "/metrics", "/openapi.json"]
 SUPERVISOR = [("GET", "/api/queues"), ("GET", "/api/calls"),
               ("POST", "/api/tasks/t2/move"), ("POST", "/api/tasks/t2/prioritise"),
               ("POST", "/api/tasks/t2/pick")]
-OWN_AGENT = [("GET", "/api/agents/{a}"), ("POST", "/api/agents/{a}/login"),
-             ("POST", "/api/agents/{a}/logout"), ("POST", "/api/agents/{a}/pause"),
-             ("POST", "/api/agents/{a}/ready")]
+OWN_AGENT = [("GET", "/api/agents/{a}"), ("GET", "/api/agents/{a}/softphone"),
+             ("POST", "/api/agents/{a}/login"), ("POST", "/api/agents/{a}/logout"),
+             ("POST", "/api/agents/{a}/pause"), ("POST", "/api/agents/{a}/ready")]
 SERVING = [("POST", "/api/tasks/{t}/park"), ("POST", "/api/tasks/{t}/transfer"),
            ("POST", "/api/tasks/{t}/hangup"), ("POST", "/api/tasks/{t}/consult"),
            ("POST", "/api/tasks/{t}/consult/complete"),
