@@ -57,3 +57,15 @@ def normalise(caller_id: str, region: str = "SE") -> str | None:
     if not phonenumbers.is_possible_number(parsed):
         raise CallerIdError("caller ID has the wrong length for its country")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def dialable(text: str, region: str = "SE") -> str | None:
+    """``text`` as a valid telephone number in E.164 (what an agent, a caller or a web
+    form typed: ``070-174 06 05``, ``+46701740605``), or None when it is not one."""
+    try:
+        parsed = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

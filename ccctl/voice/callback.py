@@ -24,14 +24,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-import phonenumbers
-
 from ccctl.acd import decisions as dec
 from ccctl.acd import events as ev
 from ccctl.acd.model import TaskKind, TaskState
 from ccctl.ari import events as ari
 from ccctl.ari.rest import AriError, AriNotFoundError
 from ccctl.config.models import Callback, CallbackMode, Outbound
+from ccctl.ident.anumber import dialable
 from ccctl.voice.flow import Leg, VoiceFlow
 
 log = logging.getLogger(__name__)
@@ -344,13 +343,9 @@ class Callbacks:
 
     # -- helpers --------------------------------------------------------------------------
     def _e164(self, text: str) -> str | None:
-        try:
-            parsed = phonenumbers.parse(text, self.region)
-        except phonenumbers.NumberParseException:
+        number = dialable(text, self.region)
+        if number is None:
             return None
-        if not phonenumbers.is_valid_number(parsed):
-            return None
-        number = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
         return number if self.outbound.permits(number) else None
 
     async def _hangup(self, channel: str) -> None:

@@ -14,13 +14,13 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-import phonenumbers
 from aiohttp import web
 
 from ccctl.acd import errors
 from ccctl.acd import events as ev
 from ccctl.acd.model import TaskKind, TaskSpec
 from ccctl.config.models import Callback, Outbound
+from ccctl.ident.anumber import dialable
 from ccctl.voice.callback import ATTEMPTS, NUMBER, REQUESTED, OpenAt
 from ccctl.voice.flow import VoiceFlow
 
@@ -63,7 +63,7 @@ async def book(request: web.Request) -> web.Response:
     if policy is None:
         return _error(f"queue {queue!r} offers no callbacks (no 'callback:' in its config)",
                       409)
-    e164 = _e164(number, services.region)
+    e164 = dialable(number, services.region)
     if e164 is None:
         return _error(f"{number!r} is not a telephone number; write it in E.164, e.g. "
                       "+46701740605", 400)
@@ -105,13 +105,3 @@ def _when(value: object, now: float) -> float | str:
     if at.timestamp() > now + MAX_AHEAD.total_seconds():
         return f"'at' is more than {MAX_AHEAD.days} days ahead"
     return max(now, at.timestamp())
-
-
-def _e164(text: str, region: str) -> str | None:
-    try:
-        parsed = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

@@ -11,11 +11,11 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
-import phonenumbers
 from aiohttp import web
 
 from ccctl.acd import errors
 from ccctl.config.models import DirectoryEntry
+from ccctl.ident.anumber import dialable
 from ccctl.voice import operations
 from ccctl.voice.transfer import NumberNotAllowedError, Transfers
 
@@ -71,22 +71,12 @@ async def _target(request: web.Request) -> dict[str, str] | web.Response:
             return _error(f"no directory entry {value!r}", 404)
         return {"number": entry.number}
     if kind == "number":
-        number = _e164(value, services.region)
+        number = dialable(value, services.region)
         if number is None:
             return _error(f"{value!r} is not a telephone number; write it in E.164, "
                           "e.g. +46846500490", 400)
         return {"number": number}
     return {kind: value}
-
-
-def _e164(text: str, region: str) -> str | None:
-    try:
-        parsed = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 async def transfer(request: web.Request) -> web.Response:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ccctl.ident import anumber, pin, rules
-from ccctl.ident.anumber import CallerIdError, normalise
+from ccctl.ident.anumber import CallerIdError, dialable, normalise
 from ccctl.ident.checksum import luhn_check_digit, mod11_check_digit, mod11_valid
 from ccctl.ident.cli import add_parsers, read_pin
 from ccctl.ident.models import NumberRule
@@ -170,3 +170,13 @@ def test_given_a_pin_on_the_command_line_then_refused_it_is_read_from_stdin_only
 def test_doctests() -> None:
     for module in (anumber, pin, rules):
         assert doctest.testmod(module).failed == 0
+
+
+@pytest.mark.parametrize(("typed", "number"), [
+    ("070-174 06 05", "+46701740605"), ("+46 8 465 004 90", "+46846500490"),
+    ("0846500490", "+46846500490"), ("0900-123", None), ("12", None), ("hej", None),
+])
+def test_given_a_number_someone_typed_then_only_a_valid_one_is_dialable_in_e164(
+    typed: str, number: str | None,
+) -> None:
+    assert dialable(typed) == number
