@@ -10,6 +10,11 @@
   texts per language, and building it all. See docs/sms.md.
 """
 
+# ccctl.config.models imports this package's config models, which import
+# ccctl.config.types: load ccctl.config first, so that importing this package on
+# its own never meets a half-initialised ccctl.config (a circular import).
+import ccctl.config  # noqa: F401  (isort: skip)
+
 from ccctl.sms.errors import (
     ForgedCallbackError,
     IdempotencyConflictError,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from ccctl.config.models import Schedule  # ccctl.config first: it imports ccctl.hours
 from ccctl.hours.calendar import next_open
+from ccctl.hours.models import Schedule
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 OFFICE = Schedule.model_validate({
