@@ -5,10 +5,8 @@ speaks their documented API."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -20,34 +18,11 @@ import pytest
 from ccctl.testing import sipp
 from tests.e2e.daemon import DaemonProcess, running_daemon
 from tests.e2e.pbx import FAST_NUMBER, Pbx, destroy, free_port, prepare, start
-from tests.sms.fakes import FakeElks
+from tests.sms.fakes import FakeElks, fake_elks
 
 pytestmark = pytest.mark.pbx
 
 CITIZEN = "+46846500480"  # fiction range; reached through the pstn trunk
-
-
-@contextmanager
-def fake_elks() -> Iterator[FakeElks]:
-    """The fake 46elks API on a loopback port, served from a thread of its own."""
-    loop = asyncio.new_event_loop()
-    service = FakeElks()
-    started = threading.Event()
-    stop = asyncio.Event()
-
-    async def serve() -> None:
-        async with service:
-            started.set()
-            await stop.wait()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
-    thread.start()
-    assert started.wait(10), "the fake SMS provider did not start"
-    try:
-        yield service
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(10)
 
 
 @pytest.fixture

@@ -6,14 +6,12 @@ the API while the other is told who has it; the WAV downloads."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -30,36 +28,13 @@ from ccctl.testing.ports import free_port
 from ccctl.web.tokens import Role, TokenFile
 from tests.e2e.daemon import DaemonProcess, running_daemon
 from tests.e2e.pbx import Pbx, destroy, prepare, start
-from tests.sms.fakes import FakeElks
+from tests.sms.fakes import FakeElks, fake_elks
 
 pytestmark = pytest.mark.pbx
 
 NUMBER = "+46846500452"  # the closed entry point whose callers leave voicemail
 CALLER = "+46846500480"  # fiction range: the caller's number in From
 MAILBOX = "e2e-vm"
-
-
-@contextmanager
-def fake_elks() -> Iterator[FakeElks]:
-    """The fake 46elks API on a loopback port, served from a thread of its own."""
-    loop = asyncio.new_event_loop()
-    service = FakeElks()
-    started = threading.Event()
-    stop = asyncio.Event()
-
-    async def serve() -> None:
-        async with service:
-            started.set()
-            await stop.wait()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
-    thread.start()
-    assert started.wait(10), "the fake SMS provider did not start"
-    try:
-        yield service
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(10)
 
 
 @dataclass

@@ -10,9 +10,13 @@ would make, to the URL it was given with the message.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -251,3 +255,26 @@ class FakeGateway(FakeService):
         async with aiohttp.ClientSession() as session, session.post(
                 message["status_callback"], data=body, headers=headers) as response:
             return response.status
+
+
+@contextmanager
+def fake_elks() -> Iterator[FakeElks]:
+    """The fake 46elks API on a loopback port, served from a thread of its own."""
+    loop = asyncio.new_event_loop()
+    service = FakeElks()
+    started = threading.Event()
+    stop = asyncio.Event()
+
+    async def serve() -> None:
+        async with service:
+            started.set()
+            await stop.wait()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), daemon=True)
+    thread.start()
+    assert started.wait(10), "the fake SMS provider did not start"
+    try:
+        yield service
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(10)
