@@ -54,10 +54,15 @@ def callback_pbx(tmp_path: Path) -> Iterator[tuple[Pbx, int, FakeElks]]:
 
 
 @contextmanager
-def _phone(port: int, scenario: str) -> Iterator[sipp.AgentPhone]:
-    """The citizen's phone behind the pstn trunk, stopped whatever happens."""
+def _phone(pbx: Pbx, port: int, scenario: str) -> Iterator[sipp.AgentPhone]:
+    """The citizen's phone behind the pstn trunk, stopped whatever happens. Asterisk
+    is made to qualify the trunk now: a qualify that found no phone earlier would
+    otherwise keep it unreachable, and every callback attempt would fail at once."""
     phone = sipp.AgentPhone(port, scenario)
     try:
+        pbx.box.rx("pjsip qualify pstn")
+        pbx.wait_for(lambda: "Unavailable" not in pbx.box.rx("pjsip show endpoint pstn"),
+                     "the pstn trunk's far end to be reachable")
         yield phone
     finally:
         phone.stop()
@@ -87,7 +92,7 @@ def test_given_the_third_caller_asks_for_a_callback_then_it_is_called_back_at_it
 ) -> None:
     pbx, port, _ = callback_pbx
     with running_daemon(pbx) as daemon, pbx.agent_phone("fredrik"), \
-            _phone(port, "agent.xml") as citizen:
+            _phone(pbx, port, "agent.xml") as citizen:
         first = sipp.Running(pbx.call(FAST_NUMBER, seconds=16.0))
         pbx.wait_for(lambda: _waiting(daemon) == 1, "caller 1")
         second = sipp.Running(pbx.call(FAST_NUMBER, seconds=24.0))
@@ -142,7 +147,7 @@ def test_given_a_citizen_who_never_answers_then_ccctl_retries_and_then_sends_the
 ) -> None:
     pbx, port, elks = callback_pbx
     with running_daemon(pbx) as daemon, pbx.agent_phone("fredrik"), \
-            _phone(port, "agent_busy.xml"):
+            _phone(pbx, port, "agent_busy.xml"):
         caller = _asks_for_callback(pbx, CITIZEN.replace("+46", "0"), after=1.0)
         pbx.wait_for(lambda: "callback booked" in daemon.log(), "the booking", timeout=20)
         caller.wait()
@@ -175,7 +180,7 @@ def test_given_callbacks_booked_by_phone_and_web_when_the_daemon_is_killed_then_
         first.proc.wait()
 
     with running_daemon(pbx, store) as second, pbx.agent_phone("fredrik"), \
-            _phone(port, "agent.xml"):
+            _phone(pbx, port, "agent.xml"):
         assert [t["id"] for t in _tasks(second)] == booked  # both kept, in their order
         assert booked[1] == web["id"]
         assert second.request("POST", "/api/agents/fredrik/login")[0] == 200
@@ -198,7 +203,7 @@ def test_given_customer_first_then_the_citizen_is_dialled_before_the_agent_rings
     pbx.box.stop()
     start(pbx)
     with running_daemon(pbx) as daemon, pbx.agent_phone("fredrik"), \
-            _phone(port, "agent.xml"):
+            _phone(pbx, port, "agent.xml"):
         status, booked = daemon.request("POST", "/api/callbacks", {
             "queue": "e2e-fast", "number": CITIZEN})
         assert status == 201, booked
